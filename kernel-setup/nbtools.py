@@ -1,0 +1,158 @@
+"""Execute the course's notebooks with the GoNB kernel and compare outputs.
+
+Used by the notebook tests (tests/test_notebooks.py), by warm.py and by the
+`execute` command that authors run to store fresh outputs in a notebook:
+
+    .venv/bin/python kernel-setup/nbtools.py execute notebooks/07-*.ipynb
+
+A code cell tagged "nondeterministic" (for example one that measures real
+time) is executed and must not fail, but its output is not compared.
+"""
+from __future__ import annotations
+
+import base64
+import copy
+import difflib
+import json
+import pathlib
+import re
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+KERNEL = "gonb"
+NONDETERMINISTIC = "nondeterministic"
+CELL_TIMEOUT = 600  # seconds; a cold build cache on a small machine is slow
+MACHINE_PATH = re.compile(r"(/tmp/gonb_|/root/|/home/[a-z]|/work/|/Users/)")
+
+
+def lesson_notebooks() -> list[pathlib.Path]:
+    return sorted(p for p in NOTEBOOKS.glob("*.ipynb"))
+
+
+def execute(nb: nbformat.NotebookNode, cwd: pathlib.Path = NOTEBOOKS) -> nbformat.NotebookNode:
+    """Run every cell of a copy of nb top to bottom in a fresh GoNB kernel."""
+    nb = copy.deepcopy(nb)
+    client = NotebookClient(
+        nb,
+        kernel_name=KERNEL,
+        timeout=CELL_TIMEOUT,
+        startup_timeout=120,
+        coalesce_streams=True,
+        resources={"metadata": {"path": str(cwd)}},
+    )
+    client.execute()
+    return nb
+
+
+def normalise(outputs) -> list[dict]:
+    """Outputs reduced to what a reader sees: the text of each stream, then
+    the displayed data in order, by MIME type. GoNB forwards a cell's stdout
+    and its displays through different pipes, so how text and pictures
+    interleave can vary from run to run; the text of each stream and the
+    order of the displays cannot. Execution counts, display ids and metadata
+    are dropped."""
+    streams: dict[str, str] = {}
+    displays: list[dict] = []
+    errors: list[dict] = []
+    for o in outputs:
+        t = o.get("output_type")
+        if t == "stream":
+            text = o.get("text", "")
+            text = "".join(text) if isinstance(text, list) else text
+            streams[o.get("name", "stdout")] = streams.get(o.get("name", "stdout"), "") + text
+        elif t in ("display_data", "execute_result"):
+            data = {}
+            for mime, v in sorted(o.get("data", {}).items()):
+                data[mime] = "".join(v) if isinstance(v, list) else v
+            displays.append({"display": data})
+        elif t == "error":
+            errors.append({"error": o.get("ename", "") + ": " + o.get("evalue", "")})
+    return [{"stream": k, "text": v} for k, v in sorted(streams.items())] + displays + errors
+
+
+def describe(o: dict) -> str:
+    if "stream" in o:
+        return f"[{o['stream']}]\n{o['text']}"
+    if "display" in o:
+        parts = []
+        for mime, v in o["display"].items():
+            if mime.startswith("image/") and mime != "image/svg+xml":
+                raw = base64.b64decode(v) if isinstance(v, str) else b""
+                parts.append(f"<{mime}, {len(raw)} bytes>")
+            else:
+                parts.append(f"<{mime}>\n{v}")
+        return "\n".join(parts)
+    return f"[error] {o.get('error')}"
+
+
+def problems_in_outputs(nb: nbformat.NotebookNode) -> list[str]:
+    """Errors, stderr output, panics and machine-specific paths."""
+    found = []
+    for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        for o in normalise(cell.get("outputs", [])):
+            if "error" in o:
+                found.append(f"code cell {i}: error output {o['error']}")
+            elif o.get("stream") == "stderr":
+                found.append(f"code cell {i}: wrote to stderr: {o['text'][:300]!r}")
+            text = json.dumps(o)
+            if "panic:" in text:
+                found.append(f"code cell {i}: output contains a panic")
+            if MACHINE_PATH.search(text[:500000]):
+                found.append(f"code cell {i}: output shows a machine-specific path")
+    return found
+
+
+def compare(committed: nbformat.NotebookNode, fresh: nbformat.NotebookNode) -> list[str]:
+    """Differences between committed and freshly executed outputs, per code
+    cell, except in cells tagged nondeterministic."""
+    diffs = []
+    old_cells = [c for c in committed.cells if c.cell_type == "code"]
+    new_cells = [c for c in fresh.cells if c.cell_type == "code"]
+    for i, (old, new) in enumerate(zip(old_cells, new_cells)):
+        if NONDETERMINISTIC in old.get("metadata", {}).get("tags", []):
+            continue
+        a, b = normalise(old.get("outputs", [])), normalise(new.get("outputs", []))
+        if a == b:
+            continue
+        first_line = old.source.strip().splitlines()[0] if old.source.strip() else ""
+        ta = "\n".join(describe(o) for o in a).splitlines()
+        tb = "\n".join(describe(o) for o in b).splitlines()
+        d = "\n".join(difflib.unified_diff(ta, tb, "committed", "fresh", lineterm="", n=2))
+        if not d:
+            d = "(same text, different image bytes)"
+        diffs.append(f"code cell {i} ({first_line[:60]!r}) output differs:\n{d[:3000]}")
+    return diffs
+
+
+def execute_in_place(paths: list[str]) -> int:
+    status = 0
+    for p in paths:
+        path = pathlib.Path(p).resolve()
+        nb = nbformat.read(path, as_version=4)
+        start = time.monotonic()
+        try:
+            fresh = execute(nb, cwd=path.parent)
+        except CellExecutionError as e:
+            print(f"{p}: a cell failed:\n{str(e)[:3000]}", file=sys.stderr)
+            status = 1
+            continue
+        probs = problems_in_outputs(fresh)
+        for q in probs:
+            print(f"{p}: {q}", file=sys.stderr)
+        status |= bool(probs)
+        nbformat.write(fresh, path)
+        print(f"{p}: executed in {time.monotonic() - start:.1f} s, outputs saved")
+    return status
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3 or sys.argv[1] != "execute":
+        print(__doc__)
+        sys.exit(2)
+    sys.exit(execute_in_place(sys.argv[2:]))

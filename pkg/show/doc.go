@@ -1,0 +1,23 @@
+// Package show is the one place where lesson code meets the notebook: it
+// turns a gonum *plot.Plot, an HTML fragment or a table into output of the
+// GoNB Jupyter kernel.
+//
+// Outside a notebook (under go test, or in a plain program) the display
+// functions render everything as usual, so errors still surface, but show
+// nothing; the Write* functions render to any io.Writer and are what tests
+// call.
+//
+// Notebook cells import this package (and the lesson packages) but never
+// gonbui directly.
+//
+// # Usage
+//
+//	p, err := plots.SpaceTime(h, plots.SpaceTimeOptions{...})
+//	if show.Err(err) {
+//		return
+//	}
+//	show.Err(show.Plot(p)) // PNG, 16 cm x 9 cm
+//
+//	show.Table([]string{"event", "LT"}, rows)
+//	show.Check("Exercise 1", lamportlesson.CheckExercise1(answer))
+package show

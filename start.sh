@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Sets everything up (first run: a few minutes; later runs: seconds) and
+# opens the lessons in JupyterLab on http://127.0.0.1:8888 with a login token.
+# Extra arguments go to `jupyter lab` (for example --no-browser --port=9999).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/kernel-setup/env.sh"
+"$COURSE_ROOT/kernel-setup/setup.sh"
+say "starting JupyterLab on the lessons; open the URL with the token printed below"
+exec jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$COURSE_ROOT/notebooks" "$@"

@@ -1,0 +1,101 @@
+"""README command 1 ends with JupyterLab serving the lessons: start it the
+way start.sh does (on a free port, no browser), then ask its REST API for
+the lessons and the GoNB kernel, with and without the token."""
+import json
+import os
+import pathlib
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import nbtools
+
+ROOT = nbtools.ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str, token: str | None = None):
+    req = urllib.request.Request(url)
+    if token:
+        req.add_header("Authorization", f"token {token}")
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return r.status, json.loads(r.read() or b"null")
+
+
+def test_start_script_serves_the_lessons(tmp_path):
+    port = free_port()
+    log = tmp_path / "lab.log"
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    with open(log, "w") as f:
+        proc = subprocess.Popen(
+            [str(ROOT / "start.sh"), "--no-browser", f"--port={port}"],
+            stdout=f, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+        )
+    try:
+        url = None
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and url is None:
+            m = re.search(rf"(http://127\.0\.0\.1:{port}/lab\?token=([0-9a-f]+))", log.read_text())
+            if m:
+                url, token = m.group(1), m.group(2)
+            elif proc.poll() is not None:
+                raise AssertionError("start.sh exited early:\n" + log.read_text()[-3000:])
+            else:
+                time.sleep(0.5)
+        assert url, "start.sh printed no URL with a token:\n" + log.read_text()[-3000:]
+        base = f"http://127.0.0.1:{port}"
+        # Without the token: refused.
+        try:
+            get(f"{base}/api/contents")
+            raise AssertionError("the server answered without a token")
+        except urllib.error.HTTPError as e:
+            assert e.code == 403
+        status, listing = get(f"{base}/api/contents", token)
+        names = {c["name"] for c in listing["content"]}
+        for nb in nbtools.lesson_notebooks():
+            assert nb.name in names
+        status, specs = get(f"{base}/api/kernelspecs", token)
+        assert "gonb" in specs["kernelspecs"], specs["kernelspecs"].keys()
+        argv = specs["kernelspecs"]["gonb"]["spec"]["argv"]
+        assert any(a.startswith("-go_work=") and a.endswith(str(ROOT)) for a in argv), argv
+        status, lab = 0, None
+        with urllib.request.urlopen(url, timeout=10) as r:
+            assert r.status == 200
+            assert b"JupyterLab" in r.read()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_kernel_is_installed_in_the_project_only():
+    spec = ROOT / ".venv" / "share" / "jupyter" / "kernels" / "gonb" / "kernel.json"
+    assert spec.exists()
+    home_spec = pathlib.Path.home() / ".local" / "share" / "jupyter" / "kernels" / "gonb"
+    # The setup must not have written a global kernel (a user may have their
+    # own; then it must not be ours).
+    if home_spec.exists():
+        k = json.loads((home_spec / "kernel.json").read_text())
+        assert str(ROOT) not in json.dumps(k), "setup wrote into the user's global Jupyter directory"
+
+
+def test_tool_versions_are_pinned_consistently():
+    """GoNB in the tools module and in the course module (for gonbui) must be
+    the same version, v0.11.4."""
+    tools = (ROOT / "kernel-setup" / "tools" / "go.mod").read_text()
+    course = (ROOT / "go.mod").read_text()
+    assert "github.com/janpfeifer/gonb v0.11.4" in tools
+    assert "github.com/janpfeifer/gonb v0.11.4" in course
+    out = subprocess.run([str(ROOT / ".venv" / "bin" / "gonb"), "-version"], capture_output=True, text=True)
+    assert "v0.11.4" in out.stdout + out.stderr

@@ -35,11 +35,24 @@ def lesson_notebooks() -> list[pathlib.Path]:
     return sorted(p for p in NOTEBOOKS.glob("*.ipynb"))
 
 
-def execute(nb: nbformat.NotebookNode, cwd: pathlib.Path = NOTEBOOKS) -> nbformat.NotebookNode:
-    """Run every cell of a copy of nb top to bottom in a fresh GoNB kernel."""
+def execute(nb: nbformat.NotebookNode, cwd: pathlib.Path = NOTEBOOKS, timings: list | None = None) -> nbformat.NotebookNode:
+    """Run every cell of a copy of nb top to bottom in a fresh GoNB kernel.
+    If timings is a list, the wall-clock seconds of each code cell are
+    appended to it."""
     nb = copy.deepcopy(nb)
+    started = {}
+
+    def on_start(cell, cell_index):
+        started[cell_index] = time.monotonic()
+
+    def on_done(cell, cell_index, execute_reply):
+        if timings is not None and cell.cell_type == "code":
+            timings.append(time.monotonic() - started.get(cell_index, time.monotonic()))
+
     client = NotebookClient(
         nb,
+        on_cell_start=on_start,
+        on_cell_executed=on_done,
         kernel_name=KERNEL,
         timeout=CELL_TIMEOUT,
         startup_timeout=120,

@@ -36,14 +36,16 @@ def main() -> int:
     nb.metadata["kernelspec"] = {"name": "gonb", "display_name": "Go (gonb)", "language": "go"}
     nb.cells = [nbformat.v4.new_code_cell(CELL), nbformat.v4.new_code_cell(CELL)]
     start = time.monotonic()
+    lat: list[float] = []
     with tempfile.TemporaryDirectory() as cwd:
-        out = nbtools.execute(nb, cwd=pathlib.Path(cwd))
+        out = nbtools.execute(nb, cwd=pathlib.Path(cwd), timings=lat)
     total = time.monotonic() - start
     for i, cell in enumerate(out.cells):
         if not any("image/png" in o.get("data", {}) for o in cell.outputs):
             print(f"warm-up cell {i} showed no plot; outputs: {cell.outputs}", file=sys.stderr)
             return 1
-    print(f"[course] warm-up: kernel start + two plotting cells in {total:.1f} s")
+    cells = ", ".join(f"{x:.2f} s" for x in lat)
+    print(f"[course] warm-up: kernel start + two plotting cells in {total:.1f} s (cell latencies: {cells})")
     return 0
 
 

@@ -42,11 +42,7 @@ func Evolution(nodes []string, values [][]float64, opt EvolutionOptions) (*plot.
 	p.X.Tick.Marker = IntegerTicks{}
 	p.Add(plotter.NewGrid())
 	for n, name := range nodes {
-		pts := make(plotter.XYs, len(values)+1)
-		for e := range values {
-			pts[e+1] = plotter.XY{X: float64(e + 1), Y: values[e][n]}
-		}
-		l, err := plotter.NewLine(pts)
+		l, err := plotter.NewLine(evolutionSeries(values, n))
 		if err != nil {
 			return nil, fmt.Errorf("plots: %w", err)
 		}
@@ -61,4 +57,13 @@ func Evolution(nodes []string, values [][]float64, opt EvolutionOptions) (*plot.
 	p.Legend.Left = true
 	p.Legend.ThumbnailWidth = vg.Points(20)
 	return p, nil
+}
+
+// evolutionSeries is node n's step line: (0, 0), then (e+1, values[e][n]).
+func evolutionSeries(values [][]float64, n int) plotter.XYs {
+	pts := make(plotter.XYs, len(values)+1)
+	for e := range values {
+		pts[e+1] = plotter.XY{X: float64(e + 1), Y: values[e][n]}
+	}
+	return pts
 }

@@ -43,39 +43,9 @@ var (
 // event, one arrow per message from its send to its receive. A message that
 // was never received ends in a short dashed stub with a cross.
 func SpaceTime(h *history.History, opt SpaceTimeOptions) (*plot.Plot, error) {
-	if h == nil {
-		return nil, errors.New("plots: nil history")
-	}
-	if opt.Labels != nil && len(opt.Labels) != len(h.Events) {
-		return nil, fmt.Errorf("plots: %d labels for %d events", len(opt.Labels), len(h.Events))
-	}
-	for _, e := range opt.Highlight {
-		if e < 0 || e >= len(h.Events) {
-			return nil, fmt.Errorf("plots: highlighted event %d does not exist (history has %d events)", e, len(h.Events))
-		}
-	}
-	st := &spaceTime{h: h, x: make([]float64, len(h.Events)), labels: opt.Labels, high: map[int]bool{}}
-	timed := false
-	for _, ev := range h.Events {
-		if ev.Time != 0 {
-			timed = true
-		}
-	}
-	for i, ev := range h.Events {
-		if timed {
-			st.x[i] = ev.Time
-		} else {
-			st.x[i] = float64(i + 1)
-		}
-	}
-	if st.labels == nil {
-		st.labels = make([]string, len(h.Events))
-		for i := range h.Events {
-			st.labels[i] = h.Name(i)
-		}
-	}
-	for _, e := range opt.Highlight {
-		st.high[e] = true
+	st, timed, err := newSpaceTime(h, opt)
+	if err != nil {
+		return nil, err
 	}
 	p := plot.New()
 	p.Title.Text = opt.Title
@@ -101,6 +71,44 @@ func SpaceTime(h *history.History, opt SpaceTimeOptions) (*plot.Plot, error) {
 	p.X.Min, p.X.Max = xmin, xmax
 	p.Y.Min, p.Y.Max = -0.6, float64(len(h.Nodes))-0.4
 	return p, nil
+}
+
+// newSpaceTime validates the input and lays the events out.
+func newSpaceTime(h *history.History, opt SpaceTimeOptions) (st *spaceTime, timed bool, err error) {
+	if h == nil {
+		return nil, false, errors.New("plots: nil history")
+	}
+	if opt.Labels != nil && len(opt.Labels) != len(h.Events) {
+		return nil, false, fmt.Errorf("plots: %d labels for %d events", len(opt.Labels), len(h.Events))
+	}
+	for _, e := range opt.Highlight {
+		if e < 0 || e >= len(h.Events) {
+			return nil, false, fmt.Errorf("plots: highlighted event %d does not exist (history has %d events)", e, len(h.Events))
+		}
+	}
+	st = &spaceTime{h: h, x: make([]float64, len(h.Events)), labels: opt.Labels, high: map[int]bool{}}
+	for _, ev := range h.Events {
+		if ev.Time != 0 {
+			timed = true
+		}
+	}
+	for i, ev := range h.Events {
+		if timed {
+			st.x[i] = ev.Time
+		} else {
+			st.x[i] = float64(i + 1)
+		}
+	}
+	if st.labels == nil {
+		st.labels = make([]string, len(h.Events))
+		for i := range h.Events {
+			st.labels[i] = h.Name(i)
+		}
+	}
+	for _, e := range opt.Highlight {
+		st.high[e] = true
+	}
+	return st, timed, nil
 }
 
 type spaceTime struct {

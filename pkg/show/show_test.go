@@ -1,0 +1,94 @@
+package show
+
+import (
+	"bytes"
+	"errors"
+	"image/png"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+func linePlot(t testing.TB) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = "t"
+	l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 2}})
+	require.NoError(t, err)
+	p.Add(l)
+	return p
+}
+
+func TestWritePNGIsDeterministicAndSized(t *testing.T) {
+	var a, b bytes.Buffer
+	require.NoError(t, WritePNG(&a, linePlot(t), DefaultWidth, DefaultHeight))
+	require.NoError(t, WritePNG(&b, linePlot(t), DefaultWidth, DefaultHeight))
+	assert.Equal(t, a.Bytes(), b.Bytes(), "same plot, same bytes")
+	img, err := png.Decode(&a)
+	require.NoError(t, err)
+	// 16 cm x 9 cm at 96 dpi.
+	assert.InDelta(t, 16/2.54*96, img.Bounds().Dx(), 1)
+	assert.InDelta(t, 9/2.54*96, img.Bounds().Dy(), 1)
+}
+
+func TestWriteSVG(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, WriteSVG(&buf, linePlot(t), 10*vg.Centimeter, 5*vg.Centimeter))
+	assert.Contains(t, buf.String(), "<svg")
+}
+
+func TestRenderErrors(t *testing.T) {
+	var buf bytes.Buffer
+	assert.EqualError(t, WritePNG(&buf, nil, DefaultWidth, DefaultHeight), "show: nil plot")
+	assert.EqualError(t, WriteSVG(&buf, nil, DefaultWidth, DefaultHeight), "show: nil plot")
+	err := WritePNG(&buf, linePlot(t), 0, DefaultHeight)
+	require.Error(t, err)
+	assert.True(t, strings.HasPrefix(err.Error(), "show: plot size"))
+	assert.Error(t, WritePNG(&buf, linePlot(t), DefaultWidth, 1000*vg.Centimeter))
+	assert.Error(t, Plot(nil))
+	assert.Error(t, PlotSVG(nil, DefaultWidth, DefaultHeight))
+	// Outside a notebook, display functions render (so errors surface) but show nothing.
+	assert.False(t, InNotebook())
+	assert.NoError(t, Plot(linePlot(t)))
+}
+
+func TestTables(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, WriteTable(&buf, []string{"event", "LT"}, [][]string{{"E1", "1"}, {"E10", "12"}}))
+	assert.Equal(t, "event  LT\n-----  --\nE1     1\nE10    12\n", buf.String())
+	h, err := HTMLTable([]string{"a<b"}, [][]string{{"x&y"}})
+	require.NoError(t, err)
+	assert.Contains(t, h, "<th>a&lt;b</th>")
+	assert.Contains(t, h, "<td>x&amp;y</td>")
+	_, err = HTMLTable(nil, nil)
+	assert.EqualError(t, err, "show: table needs at least one column")
+	err = WriteTable(&buf, []string{"a", "b"}, [][]string{{"1"}})
+	assert.EqualError(t, err, "show: table row 0 has 1 cells, header has 2")
+	assert.Error(t, Table([]string{"a"}, [][]string{{"1", "2"}}))
+}
+
+func TestErrAndCheck(t *testing.T) {
+	var buf bytes.Buffer
+	old := out
+	out = &buf
+	defer func() { out = old }()
+	assert.False(t, Err(nil))
+	assert.True(t, Err(errors.New("netsim: loss probability 1.5\n   not in [0,1]")))
+	assert.True(t, Check("Exercise 1", nil))
+	assert.False(t, Check("Exercise 2", errors.New("expected 3, got 2")))
+	assert.Equal(t, "error: netsim: loss probability 1.5 not in [0,1]\n✓ Exercise 1: correct\n✗ Exercise 2: expected 3, got 2\n", buf.String())
+}
+
+func ExampleWriteTable() {
+	_ = WriteTable(os.Stdout, []string{"node", "clock"}, [][]string{{"A", "4"}, {"B", "12"}})
+	// Output:
+	// node  clock
+	// ----  -----
+	// A     4
+	// B     12
+}

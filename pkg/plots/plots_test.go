@@ -2,6 +2,7 @@ package plots
 
 import (
 	"bytes"
+	"math"
 	"testing"
 
 	"github.com/dslessons/course/pkg/history"
@@ -98,4 +99,35 @@ func TestIntegerTicks(t *testing.T) {
 	assert.Equal(t, []float64{0, 1, 2, 3, 4, 5, 6}, vals)
 	assert.LessOrEqual(t, len(IntegerTicks{}.Ticks(0, 1000)), 11)
 	assert.Nil(t, IntegerTicks{}.Ticks(5, 1))
+}
+
+func TestChart(t *testing.T) {
+	a := Series{Name: "formula", X: []float64{1, 2, 3}, Y: []float64{0.5, 0.25, 0.125}, Color: 0}
+	b := Series{Name: "simulated", X: []float64{1, 2, 3}, Y: []float64{0.49, 0.26, 0.12}, Style: Points, Color: 0}
+	p, err := Chart(ChartOptions{Title: "t", XLabel: "n", YLabel: "P", LogY: true, IntegerX: true}, a, b)
+	require.NoError(t, err)
+	assert.Equal(t, "t", p.Title.Text)
+	var buf bytes.Buffer
+	require.NoError(t, show.WritePNG(&buf, p, show.DefaultWidth, show.DefaultHeight))
+
+	cases := map[string]struct {
+		opt ChartOptions
+		s   []Series
+		msg string
+	}{
+		"none":     {ChartOptions{}, nil, "plots: Chart needs at least one series"},
+		"lengths":  {ChartOptions{}, []Series{{Name: "s", X: []float64{1}, Y: nil}}, `plots: series "s" has 1 x values and 0 y values`},
+		"empty":    {ChartOptions{}, []Series{{Name: "s"}}, `plots: series "s" is empty`},
+		"nan":      {ChartOptions{}, []Series{{Name: "s", X: []float64{1}, Y: []float64{math.NaN()}}}, `plots: series "s" point 0 is (1, NaN): values must be finite`},
+		"log zero": {ChartOptions{LogY: true}, []Series{{Name: "s", X: []float64{1}, Y: []float64{0}}}, `plots: series "s" has y = 0 at point 0; a logarithmic axis needs values > 0`},
+		"log x":    {ChartOptions{LogX: true}, []Series{{Name: "s", X: []float64{-1}, Y: []float64{1}}}, `plots: series "s" has x = -1 at point 0; a logarithmic axis needs values > 0`},
+		"range":    {ChartOptions{YRange: true, YMin: 1, YMax: 0}, []Series{a}, "plots: y range [1, 0] is empty"},
+		"style":    {ChartOptions{}, []Series{{Name: "s", X: []float64{1}, Y: []float64{1}, Style: 9}}, `plots: series "s" has unknown style 9`},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := Chart(c.opt, c.s...)
+			assert.EqualError(t, err, c.msg)
+		})
+	}
 }

@@ -1,0 +1,146 @@
+package netfailures
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+)
+
+// PlotFigures draws the per-day failure counts of the study as bars.
+func PlotFigures(t FigureTable) (*plot.Plot, error) {
+	var vals plotter.Values
+	var names []string
+	for _, key := range []string{"devices_per_day", "links_per_day"} {
+		f, err := t.Get(key)
+		if err != nil {
+			return nil, err
+		}
+		vals = append(vals, f.Value)
+		names = append(names, f.What)
+	}
+	p := plot.New()
+	p.Title.Text = "Failures per day in a data-centre network (Gill et al., SIGCOMM 2011)"
+	p.Y.Label.Text = "failures per day (count/day)"
+	p.X.Label.Text = "component"
+	bars, err := plotter.NewBarChart(vals, vg.Points(60))
+	if err != nil {
+		return nil, fmt.Errorf("netfailures: %w", err)
+	}
+	bars.Color = plotutil.Color(0)
+	p.Add(bars)
+	p.NominalX(names...)
+	return p, nil
+}
+
+// RepairSamples draws n repair times (minutes) from cfg's log-normal.
+func RepairSamples(cfg Config, n int) ([]float64, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if n < 1 || n > 10_000_000 {
+		return nil, fmt.Errorf("netfailures: sample count %d not in [1,10000000]", n)
+	}
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0))
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = cfg.RepairMedian * math.Exp(cfg.RepairSigma*rng.NormFloat64())
+	}
+	return out, nil
+}
+
+// RepairCDF is the log-normal distribution function of cfg's repair time.
+func RepairCDF(cfg Config, minutes float64) float64 {
+	if minutes <= 0 {
+		return 0
+	}
+	if cfg.RepairSigma == 0 {
+		if minutes >= cfg.RepairMedian {
+			return 1
+		}
+		return 0
+	}
+	z := (math.Log(minutes) - math.Log(cfg.RepairMedian)) / cfg.RepairSigma
+	return 0.5 * math.Erfc(-z/math.Sqrt2)
+}
+
+// PlotRepairCDF draws the repair-time distribution: the log-normal CDF and
+// the empirical CDF of n seeded samples, on a log time axis.
+func PlotRepairCDF(cfg Config, n int) (*plot.Plot, error) {
+	s, err := RepairSamples(cfg, n)
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(s)
+	emp := make(plotter.XYs, 0, 200)
+	step := max(1, len(s)/200)
+	for i := 0; i < len(s); i += step {
+		emp = append(emp, plotter.XY{X: s[i], Y: float64(i+1) / float64(len(s))})
+	}
+	var model plotter.XYs
+	for x := 0.1; x <= 1000; x *= 1.1 {
+		model = append(model, plotter.XY{X: x, Y: RepairCDF(cfg, x)})
+	}
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("Time to repair: log-normal, median %g min, σ=%g (%d samples, seed %d)", cfg.RepairMedian, cfg.RepairSigma, n, cfg.Seed)
+	p.X.Label.Text = "time to repair (minutes, log scale)"
+	p.Y.Label.Text = "fraction repaired within (probability)"
+	p.X.Scale = plot.LogScale{}
+	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	if err := plotutil.AddLines(p, "log-normal model", model, fmt.Sprintf("%d simulated repairs", n), emp); err != nil {
+		return nil, fmt.Errorf("netfailures: %w", err)
+	}
+	p.Legend.Top, p.Legend.Left = true, true
+	return p, nil
+}
+
+// PlotDowntime draws the service's downtime per year for the three cases.
+func PlotDowntime(c Comparison) (*plot.Plot, error) {
+	vals := plotter.Values{c.Single.DowntimePerYear(), c.Independent.DowntimePerYear(), c.Correlated.DowntimePerYear()}
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("Service downtime with and without redundancy (seed %d)", c.Single.Config.Seed)
+	p.Y.Label.Text = "downtime (minutes per year)"
+	p.X.Label.Text = "network paths to the service"
+	bars, err := plotter.NewBarChart(vals, vg.Points(50))
+	if err != nil {
+		return nil, fmt.Errorf("netfailures: %w", err)
+	}
+	bars.Color = plotutil.Color(1)
+	p.Add(bars)
+	p.NominalX("1 path", "2 independent", fmt.Sprintf("2, %.0f%% common", 100*c.Correlated.Config.Common))
+	return p, nil
+}
+
+// PlotEffectiveness draws how much downtime a second path removes as the
+// share of common-mode failures grows, with the study's 40% for reference.
+func PlotEffectiveness(pts []EffectivenessPoint, seed uint64) (*plot.Plot, error) {
+	if len(pts) == 0 {
+		return nil, fmt.Errorf("netfailures: no points to plot")
+	}
+	xy := make(plotter.XYs, len(pts))
+	for i, pt := range pts {
+		xy[i] = plotter.XY{X: pt.Common, Y: 100 * pt.Effectiveness}
+	}
+	ref := plotter.XYs{{X: 0, Y: 40}, {X: 1, Y: 40}}
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("How much downtime a second path removes (seed %d)", seed)
+	p.X.Label.Text = "share of failures that hit both paths (fraction)"
+	p.Y.Label.Text = "downtime removed by redundancy (%)"
+	if err := plotutil.AddLinePoints(p, "simulated", xy); err != nil {
+		return nil, fmt.Errorf("netfailures: %w", err)
+	}
+	l, err := plotter.NewLine(ref)
+	if err != nil {
+		return nil, fmt.Errorf("netfailures: %w", err)
+	}
+	l.Color, l.Dashes = plotutil.Color(2), plotutil.Dashes(2)
+	p.Add(l)
+	p.Legend.Add("Gill et al.: ~40% (median traffic impact)", l)
+	p.Legend.Top = true
+	return p, nil
+}

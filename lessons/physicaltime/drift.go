@@ -1,0 +1,167 @@
+package physicaltime
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/dslessons/course/pkg/clocksync"
+	"github.com/dslessons/course/pkg/physclock"
+	"gonum.org/v1/plot"
+)
+
+// DriftConfig describes the Drift experiment.
+type DriftConfig struct {
+	Nodes       int           // number of nodes; [1, 8]
+	MaxDriftPPM float64       // each node's drift is drawn uniformly from ±MaxDriftPPM; [0, 1000]
+	MaxOffset   time.Duration // each node's initial offset is drawn from ±MaxOffset; [0, 1h]
+	Duration    time.Duration // how long to watch; (0, 7 days]
+	Sample      time.Duration // sampling interval; at most 5000 samples
+	SyncEvery   time.Duration // NTP poll interval; 0 means never synchronise
+	MinDelay    time.Duration // one-way delays to the time server are uniform in [MinDelay, MaxDelay]
+	MaxDelay    time.Duration
+	Seed        uint64
+}
+
+// DefaultDrift is the lesson's scenario: four nodes with quartz-like
+// drifts of up to 100 ppm, watched for an hour; pass SyncEvery to
+// synchronise.
+var DefaultDrift = DriftConfig{
+	Nodes: 4, MaxDriftPPM: 100, MaxOffset: 20 * time.Millisecond, Duration: time.Hour,
+	Sample: 10 * time.Second, MinDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond, Seed: 1,
+}
+
+// DriftSeries is one node's clock error over time.
+type DriftSeries struct {
+	Node     string
+	DriftPPM float64
+	Offset   time.Duration // initial offset
+	T        []time.Duration
+	Err      []time.Duration // wall clock − true time at T
+	MaxAbs   time.Duration   // largest |Err|
+	Actions  []string        // what each synchronisation did ("slewed"/"stepped")
+}
+
+// DriftResult is the outcome of Drift.
+type DriftResult struct {
+	Config DriftConfig
+	Series []DriftSeries
+}
+
+// Table has one row per node.
+func (r DriftResult) Table() (header []string, rows [][]string) {
+	header = []string{"node", "drift (ppm)", "initial offset", "max |error|", "final error"}
+	for _, s := range r.Series {
+		rows = append(rows, []string{s.Node, fmt.Sprintf("%+.1f", s.DriftPPM), s.Offset.Round(time.Microsecond).String(),
+			s.MaxAbs.Round(time.Microsecond).String(), s.Err[len(s.Err)-1].Round(time.Microsecond).String()})
+	}
+	return header, rows
+}
+
+func (c DriftConfig) validate() error {
+	switch {
+	case c.Nodes < 1 || c.Nodes > 8:
+		return fmt.Errorf("physicaltime: %d nodes not in [1,8]", c.Nodes)
+	case math.IsNaN(c.MaxDriftPPM) || c.MaxDriftPPM < 0 || c.MaxDriftPPM > 1000:
+		return fmt.Errorf("physicaltime: max drift %v ppm not in [0,1000]", c.MaxDriftPPM)
+	case c.MaxOffset < 0 || c.MaxOffset > time.Hour:
+		return fmt.Errorf("physicaltime: max offset %v not in [0,1h]", c.MaxOffset)
+	case c.Duration <= 0 || c.Duration > 7*24*time.Hour:
+		return fmt.Errorf("physicaltime: duration %v not in (0,168h]", c.Duration)
+	case c.Sample <= 0 || c.Duration/c.Sample > 5000:
+		return fmt.Errorf("physicaltime: sample interval %v gives more than 5000 samples (or is not positive)", c.Sample)
+	case c.SyncEvery < 0:
+		return fmt.Errorf("physicaltime: sync interval %v is negative (0 means never)", c.SyncEvery)
+	case c.MinDelay < 0 || c.MaxDelay < c.MinDelay:
+		return fmt.Errorf("physicaltime: delays [%v,%v] are not a range of non-negative durations", c.MinDelay, c.MaxDelay)
+	}
+	return nil
+}
+
+// Drift simulates the nodes' wall clocks against true time. With
+// SyncEvery > 0 each node runs an NTP exchange with a perfect time server
+// every SyncEvery (starting at time 0) and applies the offset the way ntpd
+// does (clocksync.Client, physclock.Wall.Adjust); without it the errors
+// grow linearly at each node's drift rate.
+func Drift(cfg DriftConfig) (DriftResult, error) {
+	if err := cfg.validate(); err != nil {
+		return DriftResult{}, err
+	}
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x6472696674)) // "drift"
+	server, err := perfectWall()
+	if err != nil {
+		return DriftResult{}, err
+	}
+	res := DriftResult{Config: cfg}
+	for n := range cfg.Nodes {
+		drift := (rng.Float64()*2 - 1) * cfg.MaxDriftPPM
+		off := time.Duration((rng.Float64()*2 - 1) * float64(cfg.MaxOffset))
+		hw, err := physclock.NewHardware(physclock.HardwareConfig{Offset: off, DriftPPM: drift, Jitter: time.Microsecond, Seed: cfg.Seed + uint64(n)})
+		if err != nil {
+			return DriftResult{}, err
+		}
+		wall, err := physclock.NewWall(hw, physclock.WallConfig{})
+		if err != nil {
+			return DriftResult{}, err
+		}
+		client, err := clocksync.NewClient(clocksync.ClientConfig{Filter: 1})
+		if err != nil {
+			return DriftResult{}, err
+		}
+		s := DriftSeries{Node: fmt.Sprintf("node %d", n+1), DriftPPM: drift, Offset: off}
+		nextSync := time.Duration(0)
+		for t := time.Duration(0); t <= cfg.Duration; t += cfg.Sample {
+			for cfg.SyncEvery > 0 && nextSync <= t {
+				d1 := cfg.MinDelay + time.Duration(rng.Int64N(int64(cfg.MaxDelay-cfg.MinDelay)+1))
+				d2 := cfg.MinDelay + time.Duration(rng.Int64N(int64(cfg.MaxDelay-cfg.MinDelay)+1))
+				req := client.Request(wall.Read(nextSync))
+				resp := clocksync.Respond(req, server.Read(nextSync+d1), server.Read(nextSync+d1))
+				sample, err := client.Receive(resp, wall.Read(nextSync+d1+d2))
+				if err != nil {
+					return DriftResult{}, err
+				}
+				s.Actions = append(s.Actions, wall.Adjust(nextSync+d1+d2, sample.Offset).String())
+				nextSync += cfg.SyncEvery
+			}
+			e := wall.Read(t) - t
+			s.T = append(s.T, t)
+			s.Err = append(s.Err, e)
+			s.MaxAbs = max(s.MaxAbs, abs(e))
+		}
+		res.Series = append(res.Series, s)
+	}
+	return res, nil
+}
+
+func perfectWall() (*physclock.Wall, error) {
+	hw, err := physclock.NewHardware(physclock.HardwareConfig{})
+	if err != nil {
+		return nil, err
+	}
+	return physclock.NewWall(hw, physclock.WallConfig{})
+}
+
+// DriftPlot plots each node's clock error (ms) against true time (min).
+func DriftPlot(r DriftResult) (*plot.Plot, error) {
+	var ss []series
+	for _, s := range r.Series {
+		x, y := make([]float64, len(s.T)), make([]float64, len(s.T))
+		for i := range s.T {
+			x[i], y[i] = s.T[i].Minutes(), ms(float64(s.Err[i]))
+		}
+		ss = append(ss, series{name: fmt.Sprintf("%s (%+.0f ppm)", s.Node, s.DriftPPM), xs: x, ys: y})
+	}
+	title := fmt.Sprintf("Clock error without synchronisation (seed %d)", r.Config.Seed)
+	if r.Config.SyncEvery > 0 {
+		title = fmt.Sprintf("Clock error with NTP every %v (seed %d)", r.Config.SyncEvery, r.Config.Seed)
+	}
+	return linePlot(title, "true time (min)", "wall clock − true time (ms)", ss)
+}
+
+func abs(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}

@@ -1,0 +1,32 @@
+// Package retries is the Go behind notebook 04, "Retries and back-off".
+//
+// It has two experiments:
+//
+//   - Curves: the delay each back-off strategy of pkg/retry sleeps before
+//     retry n, averaged over many seeded draws, with one sample schedule.
+//   - Contention / Sweep: a re-creation of the optimistic-concurrency
+//     experiment in Marc Brooker, "Exponential Backoff And Jitter", AWS
+//     Architecture Blog, 2015. N clients each read a single row's version and
+//     then write it back conditionally; a write succeeds only if nobody wrote
+//     since that client's read. Losers back off and try again. The model is a
+//     small event loop in virtual time (contention.go); it counts the writes
+//     the store serves ("calls", the work) and the time until the last client
+//     is done.
+//
+// Plot builders (PlotCurves, PlotCalls, PlotCompletion) return *plot.Plot;
+// exercise checks (Check…) return nil or an error saying what was expected,
+// what was given and a hint.
+//
+// # Usage
+//
+//	c, err := retries.Curves(retries.CurvesConfig{Base: 5, Cap: 2000, Attempts: 12, Samples: 1000, Seed: 1})
+//	fmt.Println(c)
+//	p, err := retries.PlotCurves(c)
+//
+//	s, err := retries.Sweep(retries.DefaultSweep())
+//	fmt.Println(s)                     // table of calls and completion time per N
+//	calls, _ := retries.PlotCalls(s)   // work vs N, one line per strategy
+//
+// Every experiment takes a Seed and prints it; the same seed gives the same
+// numbers, byte for byte.
+package retries

@@ -6,7 +6,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/kernel-setup/env.sh"
 "$COURSE_ROOT/kernel-setup/setup.sh"
 say "starting JupyterLab on the lessons; open the URL with the token printed below"
-args=(--ip=127.0.0.1 --ServerApp.root_dir="$COURSE_ROOT/notebooks")
+args=(--ip=127.0.0.1 --ServerApp.root_dir="${COURSE_LESSONS_DIR:-$COURSE_ROOT/notebooks}")
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 [ "$(id -u)" != 0 ] || args+=(--allow-root)
 exec jupyter lab "${args[@]}" "$@"

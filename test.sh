@@ -11,6 +11,16 @@ source "$(dirname "${BASH_SOURCE[0]}")/kernel-setup/env.sh"
 cd "$COURSE_ROOT"
 "$COURSE_ROOT/kernel-setup/setup.sh"
 
+# The browser test needs Debian's Chromium (Playwright cannot download browsers here).
+if ! command -v chromium >/dev/null 2>&1; then
+	say "installing Chromium for the browser test (apt-get)"
+	if [ "$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; else
+		die "the browser test needs Chromium: install the Debian package 'chromium' (apt-get install chromium) and run this again."
+	fi
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
 say "gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.venv/*'))
 [ -z "$unformatted" ] || die "gofmt would change: $unformatted"

@@ -69,6 +69,15 @@ JUPYTER_DATA_DIR="$COURSE_VENV/share/jupyter" "$COURSE_VENV/bin/gonb" --install 
 	|| die "gonb --install failed; run '$COURSE_VENV/bin/gonb --install --go_work=$COURSE_ROOT' to see why."
 "$COURSE_VENV/bin/python" kernel-setup/kernelspec.py "$COURSE_VENV/share/jupyter/kernels/gonb/kernel.json" "$COURSE_VENV/bin"
 
+# ---- JupyterLab settings for the course ------------------------------------
+# No news or update checks: the lessons work offline, and pop-ups distract.
+mkdir -p "$COURSE_VENV/share/jupyter/lab/settings"
+cat > "$COURSE_VENV/share/jupyter/lab/settings/overrides.json" <<'JSON'
+{
+  "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}
+}
+JSON
+
 # ---- warm the Go build cache ------------------------------------------------
 say "compiling the course's Go packages (warms the build cache)"
 go build ./...

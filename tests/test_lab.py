@@ -5,23 +5,15 @@ import json
 import os
 import pathlib
 import re
-import signal
-import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 
 import nbtools
+from labserver import Lab
 
 ROOT = nbtools.ROOT
 VENV = pathlib.Path(os.environ.get("COURSE_VENV", ROOT / ".venv"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(url: str, token: str | None = None):
@@ -33,27 +25,9 @@ def get(url: str, token: str | None = None):
 
 
 def test_start_script_serves_the_lessons(tmp_path):
-    port = free_port()
-    log = tmp_path / "lab.log"
-    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
-    with open(log, "w") as f:
-        proc = subprocess.Popen(
-            [str(ROOT / "start.sh"), "--no-browser", f"--port={port}"],
-            stdout=f, stderr=subprocess.STDOUT, env=env, start_new_session=True,
-        )
+    lab = Lab(tmp_path)
     try:
-        url = None
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline and url is None:
-            m = re.search(rf"(http://127\.0\.0\.1:{port}/lab\?token=([0-9a-f]+))", log.read_text())
-            if m:
-                url, token = m.group(1), m.group(2)
-            elif proc.poll() is not None:
-                raise AssertionError("start.sh exited early:\n" + log.read_text()[-3000:])
-            else:
-                time.sleep(0.5)
-        assert url, "start.sh printed no URL with a token:\n" + log.read_text()[-3000:]
-        base = f"http://127.0.0.1:{port}"
+        base, token = lab.base, lab.token
         # Without the token: refused.
         try:
             get(f"{base}/api/contents")
@@ -68,16 +42,11 @@ def test_start_script_serves_the_lessons(tmp_path):
         assert "gonb" in specs["kernelspecs"], specs["kernelspecs"].keys()
         argv = specs["kernelspecs"]["gonb"]["spec"]["argv"]
         assert any(a.startswith("-go_work=") and a.endswith(str(ROOT)) for a in argv), argv
-        with urllib.request.urlopen(url, timeout=10) as r:
+        with urllib.request.urlopen(lab.url, timeout=10) as r:
             assert r.status == 200
             assert b"JupyterLab" in r.read()
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+        lab.stop()
 
 
 def test_kernel_is_installed_in_the_project_only():

@@ -1,0 +1,459 @@
+package voting
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dslessons/course/pkg/netsim"
+)
+
+// Rule decides when a candidate has won and whether a leader may stay.
+type Rule int
+
+const (
+	// Majority is Raft's rule: a candidate needs votes from more than half
+	// of all nodes, and a leader steps down when it has not heard from a
+	// majority (itself included) for Lease.
+	Majority Rule = iota
+	// Reachable is the rule without quorums: a candidate wins when nobody
+	// who answered within VoteWindow refused, however few answered, and a
+	// leader never steps down on its own.
+	Reachable
+)
+
+func (r Rule) String() string {
+	switch r {
+	case Majority:
+		return "majority quorum"
+	case Reachable:
+		return "no quorum (whoever answers)"
+	}
+	return fmt.Sprintf("Rule(%d)", int(r))
+}
+
+// ElectionConfig describes a cluster running Raft-style leader election.
+type ElectionConfig struct {
+	Nodes int // 2..15, named n0, n1, ...
+	// Election timeouts are drawn uniformly from [TimeoutMin,
+	// TimeoutMin+TimeoutSpread] by each node from its own seeded stream,
+	// afresh every time the timer is reset.
+	TimeoutMin, TimeoutSpread netsim.Time
+	Heartbeat                 netsim.Time  // leader's heartbeat interval, < TimeoutMin
+	Lease                     netsim.Time  // Majority: step down without a majority's acks for this long
+	VoteWindow                netsim.Time  // Reachable: how long a candidate waits for answers
+	Delay                     netsim.Delay // one-way message delay on every link
+	Rule                      Rule
+	Seed                      uint64
+	Trace                     bool // keep the netsim transcript in the result
+}
+
+// DefaultElection is five nodes, timeouts 150–300 ms, heartbeats every
+// 50 ms, a 90 ms lease, 1–5 ms delays, majority rule, seed 1 (timeouts as in
+// Ongaro and Ousterhout's experiments).
+func DefaultElection() ElectionConfig {
+	return ElectionConfig{
+		Nodes: 5, TimeoutMin: 150 * netsim.Millisecond, TimeoutSpread: 150 * netsim.Millisecond,
+		Heartbeat: 50 * netsim.Millisecond, Lease: 90 * netsim.Millisecond, VoteWindow: 20 * netsim.Millisecond,
+		Delay: netsim.Uniform(1*netsim.Millisecond, 5*netsim.Millisecond), Rule: Majority, Seed: 1,
+	}
+}
+
+// Validate reports whether c is usable.
+func (c ElectionConfig) Validate() error {
+	switch {
+	case c.Nodes < 2 || c.Nodes > 15:
+		return fmt.Errorf("voting: %d nodes, allowed [2,15]", c.Nodes)
+	case c.TimeoutMin <= 0:
+		return fmt.Errorf("voting: election timeout minimum %v must be > 0", c.TimeoutMin)
+	case c.TimeoutSpread < 0:
+		return fmt.Errorf("voting: election timeout spread %v must be >= 0", c.TimeoutSpread)
+	case c.Heartbeat <= 0 || c.Heartbeat >= c.TimeoutMin:
+		return fmt.Errorf("voting: heartbeat %v must be in (0, %v) (below the election timeout)", c.Heartbeat, c.TimeoutMin)
+	case c.Rule != Majority && c.Rule != Reachable:
+		return fmt.Errorf("voting: unknown rule %d", int(c.Rule))
+	case c.Rule == Majority && c.Lease <= 0:
+		return fmt.Errorf("voting: lease %v must be > 0", c.Lease)
+	case c.Rule == Reachable && c.VoteWindow <= 0:
+		return fmt.Errorf("voting: vote window %v must be > 0", c.VoteWindow)
+	}
+	if err := c.Delay.Validate(); err != nil {
+		return fmt.Errorf("voting: %w", err)
+	}
+	return nil
+}
+
+// Messages. Each prints compactly in the netsim transcript.
+type (
+	// RequestVote asks for a vote in Term.
+	RequestVote struct{ Term int }
+	// Vote answers a RequestVote.
+	Vote struct {
+		Term    int
+		Granted bool
+	}
+	// Heartbeat asserts leadership in Term.
+	Heartbeat struct{ Term int }
+	// HeartbeatAck answers a Heartbeat; OK is false if the sender knows a newer term.
+	HeartbeatAck struct {
+		Term int
+		OK   bool
+	}
+)
+
+func (m RequestVote) String() string  { return fmt.Sprintf("RequestVote t%d", m.Term) }
+func (m Vote) String() string         { return fmt.Sprintf("Vote t%d %t", m.Term, m.Granted) }
+func (m Heartbeat) String() string    { return fmt.Sprintf("Heartbeat t%d", m.Term) }
+func (m HeartbeatAck) String() string { return fmt.Sprintf("HeartbeatAck t%d %t", m.Term, m.OK) }
+
+type role int
+
+const (
+	follower role = iota
+	candidate
+	leader
+)
+
+type timerKind int
+
+const (
+	electionTimer timerKind = iota
+	heartbeatTimer
+	windowTimer
+)
+
+type timerTag struct {
+	kind timerKind
+	term int
+}
+
+func (t timerTag) String() string {
+	return [...]string{"election", "heartbeat", "vote-window"}[t.kind] + fmt.Sprintf(" t%d", t.term)
+}
+
+// electionNode is one Raft-style node. It only reacts to netsim events;
+// the recorder is bookkeeping for the experiment, not part of the protocol.
+type electionNode struct {
+	cfg      *ElectionConfig
+	rec      *recorder
+	idx      int
+	role     role
+	term     int
+	votedFor netsim.NodeID
+	votes    map[netsim.NodeID]bool
+	denied   bool
+	timer    netsim.TimerID
+	hasTimer bool
+	since    netsim.Time                   // leader since
+	lastAck  map[netsim.NodeID]netsim.Time // leader: last ack per follower
+}
+
+func (n *electionNode) resetElection(ctx *netsim.Context) {
+	if n.hasTimer {
+		ctx.CancelTimer(n.timer)
+	}
+	d := n.cfg.TimeoutMin
+	if n.cfg.TimeoutSpread > 0 {
+		d += netsim.Time(ctx.Rand().Int64N(int64(n.cfg.TimeoutSpread) + 1))
+	}
+	n.timer, n.hasTimer = ctx.SetTimer(d, timerTag{electionTimer, n.term}), true
+}
+
+func (n *electionNode) Handle(ctx *netsim.Context, ev netsim.Event) {
+	switch ev.Kind {
+	case netsim.Start, netsim.Restart:
+		n.role = follower
+		n.resetElection(ctx)
+	case netsim.Timer:
+		tag, _ := ev.Msg.(timerTag)
+		switch tag.kind {
+		case electionTimer:
+			if ev.Timer == n.timer && n.role != leader {
+				n.startElection(ctx)
+			}
+		case windowTimer:
+			if n.role == candidate && tag.term == n.term && !n.denied {
+				n.becomeLeader(ctx)
+			}
+		case heartbeatTimer:
+			if n.role == leader && tag.term == n.term {
+				n.tick(ctx)
+			}
+		}
+	case netsim.Receive:
+		n.receive(ctx, ev.From, ev.Msg)
+	}
+}
+
+func (n *electionNode) startElection(ctx *netsim.Context) {
+	n.term++
+	n.role = candidate
+	n.votedFor = ctx.Self()
+	n.votes = map[netsim.NodeID]bool{ctx.Self(): true}
+	n.denied = false
+	n.rec.candidate(ctx.Now(), n.idx, n.term)
+	ctx.Broadcast(RequestVote{n.term})
+	n.resetElection(ctx)
+	if n.cfg.Rule == Reachable {
+		ctx.SetTimer(n.cfg.VoteWindow, timerTag{windowTimer, n.term})
+	}
+}
+
+func (n *electionNode) becomeLeader(ctx *netsim.Context) {
+	n.role = leader
+	if n.hasTimer {
+		ctx.CancelTimer(n.timer)
+		n.hasTimer = false
+	}
+	n.since = ctx.Now()
+	n.lastAck = map[netsim.NodeID]netsim.Time{}
+	n.rec.leader(ctx.Now(), n.idx, n.term)
+	ctx.Broadcast(Heartbeat{n.term})
+	ctx.SetTimer(n.cfg.Heartbeat, timerTag{heartbeatTimer, n.term})
+}
+
+// tick is the leader's heartbeat: check the lease, then send heartbeats.
+func (n *electionNode) tick(ctx *netsim.Context) {
+	now := ctx.Now()
+	if n.cfg.Rule == Majority && now-n.since >= n.cfg.Lease {
+		fresh := 1 // itself
+		for _, p := range ctx.Peers() {
+			if t, ok := n.lastAck[p]; ok && now-t < n.cfg.Lease {
+				fresh++
+			}
+		}
+		if 2*fresh <= n.cfg.Nodes {
+			n.stepDown(ctx, n.term)
+			return
+		}
+	}
+	ctx.Broadcast(Heartbeat{n.term})
+	ctx.SetTimer(n.cfg.Heartbeat, timerTag{heartbeatTimer, n.term})
+}
+
+// stepDown makes the node a follower in term t (t >= n.term).
+func (n *electionNode) stepDown(ctx *netsim.Context, t int) {
+	if t > n.term {
+		n.term, n.votedFor = t, ""
+	}
+	wasLeader := n.role == leader
+	if wasLeader {
+		n.rec.stepDown(ctx.Now(), n.idx)
+	}
+	n.role = follower
+	if wasLeader || !n.hasTimer {
+		n.resetElection(ctx)
+	}
+}
+
+func (n *electionNode) receive(ctx *netsim.Context, from netsim.NodeID, msg any) {
+	switch m := msg.(type) {
+	case RequestVote:
+		if m.Term > n.term {
+			n.stepDown(ctx, m.Term)
+		}
+		grant := m.Term == n.term && n.role == follower && (n.votedFor == "" || n.votedFor == from)
+		if grant {
+			n.votedFor = from
+			n.resetElection(ctx)
+		}
+		ctx.Send(from, Vote{n.term, grant})
+	case Vote:
+		if m.Term > n.term {
+			n.stepDown(ctx, m.Term)
+			return
+		}
+		if n.role != candidate || m.Term != n.term {
+			return
+		}
+		if !m.Granted {
+			n.denied = true
+			return
+		}
+		n.votes[from] = true
+		if n.cfg.Rule == Majority && 2*len(n.votes) > n.cfg.Nodes {
+			n.becomeLeader(ctx)
+		}
+	case Heartbeat:
+		if m.Term < n.term {
+			ctx.Send(from, HeartbeatAck{n.term, false})
+			return
+		}
+		if m.Term > n.term || n.role != follower {
+			n.stepDown(ctx, m.Term)
+		}
+		n.resetElection(ctx)
+		ctx.Send(from, HeartbeatAck{n.term, true})
+	case HeartbeatAck:
+		if m.Term > n.term {
+			n.stepDown(ctx, m.Term)
+			return
+		}
+		if n.role == leader && m.Term == n.term && m.OK {
+			n.lastAck[from] = ctx.Now()
+		}
+	}
+}
+
+// LeaderInterval is a period during which Node believed it was leader of Term.
+type LeaderInterval struct {
+	Node     int
+	Term     int
+	From, To netsim.Time
+}
+
+// recorder collects leadership changes for the experiment.
+type recorder struct {
+	isLeader    []bool
+	leaderTerm  []int
+	since       []netsim.Time
+	intervals   []LeaderInterval
+	leaders     int
+	maxLeaders  int
+	last        netsim.Time
+	splitTime   netsim.Time // total time with two or more leaders
+	firstLeader netsim.Time
+	firstTerm   int
+	termsBefore map[int]bool // terms with a candidate before the first leader
+	candidacies int
+	maxTerm     int
+}
+
+func newRecorder(n int) *recorder {
+	return &recorder{isLeader: make([]bool, n), leaderTerm: make([]int, n), since: make([]netsim.Time, n), firstLeader: -1, termsBefore: map[int]bool{}}
+}
+
+func (r *recorder) advance(now netsim.Time) {
+	if r.leaders >= 2 {
+		r.splitTime += now - r.last
+	}
+	r.last = now
+}
+
+func (r *recorder) candidate(now netsim.Time, node, term int) {
+	r.candidacies++
+	r.maxTerm = max(r.maxTerm, term)
+	if r.firstLeader < 0 {
+		r.termsBefore[term] = true
+	}
+}
+
+func (r *recorder) leader(now netsim.Time, node, term int) {
+	r.advance(now)
+	r.isLeader[node], r.leaderTerm[node], r.since[node] = true, term, now
+	r.leaders++
+	r.maxLeaders = max(r.maxLeaders, r.leaders)
+	if r.firstLeader < 0 {
+		r.firstLeader, r.firstTerm = now, term
+	}
+}
+
+func (r *recorder) stepDown(now netsim.Time, node int) {
+	r.advance(now)
+	r.isLeader[node] = false
+	r.leaders--
+	r.intervals = append(r.intervals, LeaderInterval{node, r.leaderTerm[node], r.since[node], now})
+}
+
+// finish closes open intervals at end.
+func (r *recorder) finish(end netsim.Time) []LeaderInterval {
+	r.advance(end)
+	out := append([]LeaderInterval(nil), r.intervals...)
+	for i, l := range r.isLeader {
+		if l {
+			out = append(out, LeaderInterval{i, r.leaderTerm[i], r.since[i], end})
+		}
+	}
+	return out
+}
+
+// newCluster builds the simulator and nodes for cfg.
+func newCluster(cfg ElectionConfig) (*netsim.Sim, *recorder, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, nil, err
+	}
+	sim, err := netsim.New(netsim.Config{Seed: cfg.Seed, DefaultLink: netsim.Link{Delay: cfg.Delay}, NoTrace: !cfg.Trace})
+	if err != nil {
+		return nil, nil, err
+	}
+	rec := newRecorder(cfg.Nodes)
+	c := cfg
+	for i := range cfg.Nodes {
+		if err := sim.AddNode(NodeName(i), &electionNode{cfg: &c, rec: rec, idx: i}); err != nil {
+			return nil, nil, err
+		}
+	}
+	return sim, rec, nil
+}
+
+// NodeName is the netsim ID of node i.
+func NodeName(i int) netsim.NodeID { return netsim.NodeID(fmt.Sprintf("n%d", i)) }
+
+// ElectionRun is one cold start of a cluster.
+type ElectionRun struct {
+	Config ElectionConfig
+	// Elected reports whether a leader emerged before the limit;
+	// TimeToElect is when (from start, all nodes starting together).
+	Elected     bool
+	TimeToElect netsim.Time
+	Leader      int
+	Term        int // term of the first leader
+	// SplitVotes counts the terms that started but produced no leader
+	// before the first leader was elected.
+	SplitVotes int
+	Transcript string // netsim trace up to the first leader, if Config.Trace
+}
+
+func (r ElectionRun) String() string {
+	if !r.Elected {
+		return fmt.Sprintf("seed %d: no leader within the limit (%d split votes)", r.Config.Seed, r.SplitVotes)
+	}
+	return fmt.Sprintf("seed %d: n%d elected in term %d after %v (%d split votes)", r.Config.Seed, r.Leader, r.Term, r.TimeToElect, r.SplitVotes)
+}
+
+// Election starts all nodes at time 0 and runs until the first leader is
+// elected or limit passes.
+func Election(cfg ElectionConfig, limit netsim.Time) (ElectionRun, error) {
+	if limit <= 0 {
+		return ElectionRun{}, fmt.Errorf("voting: limit %v must be > 0", limit)
+	}
+	sim, rec, err := newCluster(cfg)
+	if err != nil {
+		return ElectionRun{}, err
+	}
+	err = sim.RunUntil(func() bool { return rec.firstLeader >= 0 || sim.Now() > limit })
+	if err != nil {
+		return ElectionRun{}, err
+	}
+	run := ElectionRun{Config: cfg, Elected: rec.firstLeader >= 0}
+	if run.Elected {
+		run.TimeToElect, run.Term = rec.firstLeader, rec.firstTerm
+		for i, l := range rec.isLeader {
+			if l {
+				run.Leader = i
+			}
+		}
+		run.SplitVotes = len(rec.termsBefore) - 1
+	} else {
+		run.SplitVotes = len(rec.termsBefore)
+	}
+	if cfg.Trace {
+		var b strings.Builder
+		if err := sim.WriteTrace(&b); err != nil {
+			return ElectionRun{}, err
+		}
+		run.Transcript = b.String()
+	}
+	return run, nil
+}
+
+// TranscriptHead returns the first n lines of the transcript.
+func (r ElectionRun) TranscriptHead(n int) string {
+	lines := strings.SplitAfter(r.Transcript, "\n")
+	if len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if len(lines) > n {
+		lines = append(lines[:n], fmt.Sprintf("... (%d more trace lines)\n", len(lines)-n))
+	}
+	return strings.Join(lines, "")
+}

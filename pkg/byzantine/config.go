@@ -1,0 +1,81 @@
+package byzantine
+
+import (
+	"fmt"
+	"slices"
+)
+
+// MaxMessages bounds the work of one run (OM message slots).
+const MaxMessages = 50_000_000
+
+// Config describes one run of OM or SM.
+type Config struct {
+	N         int   // number of generals, commander included, ≥ 2
+	M         int   // the algorithm's parameter m (traitors tolerated), ≥ 0
+	Commander int   // index of the commander in [0,N)
+	Order     Value // the commander's order (what it sends if loyal)
+	Traitors  []int // distinct indices in [0,N); may be more than M
+	Strategy  Strategy
+	Trace     bool // record every message in Result.Trace
+}
+
+func (c Config) validate() error {
+	if c.N < 2 {
+		return fmt.Errorf("byzantine: n=%d generals, need at least 2 (a commander and a lieutenant)", c.N)
+	}
+	if c.M < 0 {
+		return fmt.Errorf("byzantine: m=%d must be >= 0", c.M)
+	}
+	if c.Commander < 0 || c.Commander >= c.N {
+		return fmt.Errorf("byzantine: commander %d not in [0,%d)", c.Commander, c.N)
+	}
+	if c.Order != Attack && c.Order != Retreat {
+		return fmt.Errorf("byzantine: order %d is neither Attack nor Retreat", int(c.Order))
+	}
+	seen := make([]bool, c.N)
+	for _, t := range c.Traitors {
+		if t < 0 || t >= c.N {
+			return fmt.Errorf("byzantine: traitor %d not in [0,%d)", t, c.N)
+		}
+		if seen[t] {
+			return fmt.Errorf("byzantine: traitor %d listed twice", t)
+		}
+		seen[t] = true
+	}
+	if len(c.Traitors) > 0 && c.Strategy == nil {
+		return fmt.Errorf("byzantine: %d traitors but no Strategy (use Silent{}, Liar{}, TwoFaced{}, NewRandom or a Script)", len(c.Traitors))
+	}
+	return nil
+}
+
+func (c Config) loyalty() []bool {
+	loyal := make([]bool, c.N)
+	for i := range loyal {
+		loyal[i] = !slices.Contains(c.Traitors, i)
+	}
+	return loyal
+}
+
+// Hop is one message of a traced run.
+type Hop struct {
+	Level   int   // recursion depth (OM) or round (SM); 0 = the commander's order
+	Path    []int // chain of senders ending with From (SM: the signature chain)
+	From    int
+	To      int
+	Value   Value // value sent (meaningless if !Sent)
+	Sent    bool  // false: the traitor stayed silent
+	Traitor bool  // the sender is a traitor
+	Note    string
+}
+
+func (h Hop) String() string {
+	v := h.Value.String()
+	if !h.Sent {
+		v = "(nothing)"
+	}
+	t := ""
+	if h.Traitor {
+		t = " traitor"
+	}
+	return fmt.Sprintf("L%d %v %d→%d %s%s%s", h.Level, h.Path, h.From, h.To, v, t, h.Note)
+}

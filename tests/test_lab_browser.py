@@ -1,0 +1,66 @@
+"""A student's first minutes, in a real browser: JupyterLab started by
+start.sh opens a lesson, "Run All" executes every cell in the GoNB kernel,
+and the plots appear with no error output. Uses Debian's Chromium
+(/usr/bin/chromium, installed by test.sh) driven by Playwright."""
+import pathlib
+import shutil
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+import nbtools
+from labserver import Lab
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LESSON = "07-logical-time-lamport.ipynb"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def test_run_all_cells_of_a_lesson_in_jupyterlab(tmp_path):
+    assert pathlib.Path(CHROMIUM).exists(), "Chromium is missing: test.sh installs it (apt-get install chromium)"
+    # Serve a copy, so that JupyterLab's autosave cannot touch the committed lesson.
+    root = tmp_path / "notebooks"
+    root.mkdir()
+    shutil.copy(nbtools.NOTEBOOKS / LESSON, root / LESSON)
+    lab = Lab(tmp_path, "--LabApp.expose_app_in_browser=True", lessons_dir=root)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{lab.base}/lab/tree/{LESSON}?token={lab.token}")
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+            page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget && window.jupyterapp.shell.currentWidget.sessionContext && window.jupyterapp.shell.currentWidget.sessionContext.session && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel", timeout=120_000)
+            kernel = page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.name")
+            assert kernel == "gonb"
+            page.evaluate("window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+            assert page.locator(".jp-OutputArea-output img").count() == 0
+            page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            # Wait until every code cell has an execution count and the kernel is idle.
+            # (JupyterLab renders only the cells in view, so read the notebook's model.)
+            page.wait_for_function(
+                """() => {
+                    const w = window.jupyterapp.shell.currentWidget;
+                    const cells = w.content.model.sharedModel.cells;
+                    const code = cells.filter(c => c.cell_type === 'code');
+                    return code.length > 0 && code.every(c => c.execution_count !== null)
+                        && w.sessionContext.session.kernel.status === 'idle';
+                }""",
+                timeout=600_000,
+            )
+            outputs = page.evaluate(
+                """() => window.jupyterapp.shell.currentWidget.content.model.sharedModel.cells
+                    .filter(c => c.cell_type === 'code').map(c => c.outputs)"""
+            )
+            page.screenshot(path=str(tmp_path / "lesson.png"), full_page=False)
+            browser.close()
+        flat = [o for cell in outputs for o in cell]
+        images = sum(1 for o in flat if "image/png" in o.get("data", {}))
+        errors = [o for o in flat if o.get("output_type") == "error" or o.get("name") == "stderr"]
+        text = "".join("".join(o.get("text", "")) for o in flat if o.get("output_type") == "stream")
+        assert not errors, f"error output: {errors[:2]}"
+        assert images >= 4, f"expected the lesson's 4 plots, saw {images}"
+        assert "[A(4), B(1), C(3), D(2)]" in text
+        assert "E6 concurrent E4" in text
+    finally:
+        lab.stop()

@@ -7,8 +7,8 @@ import (
 	"html"
 	"io"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/dslessons/course/pkg/table"
 	"github.com/janpfeifer/gonb/gonbui"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -130,13 +130,8 @@ func Table(header []string, rows [][]string) error {
 }
 
 func checkTable(header []string, rows [][]string) error {
-	if len(header) == 0 {
-		return errors.New("show: table needs at least one column")
-	}
-	for i, r := range rows {
-		if len(r) != len(header) {
-			return fmt.Errorf("show: table row %d has %d cells, header has %d", i, len(r), len(header))
-		}
+	if err := table.Check(header, rows); err != nil {
+		return fmt.Errorf("show: %w", err)
 	}
 	return nil
 }
@@ -163,43 +158,10 @@ func HTMLTable(header []string, rows [][]string) (string, error) {
 	return b.String(), nil
 }
 
-// WriteTable writes a table as aligned plain text to w (columns separated
-// by two spaces, header underlined).
+// WriteTable writes a table as aligned plain text to w (see pkg/table).
 func WriteTable(w io.Writer, header []string, rows [][]string) error {
 	if err := checkTable(header, rows); err != nil {
 		return err
 	}
-	width := make([]int, len(header))
-	for i, h := range header {
-		width[i] = utf8.RuneCountInString(h)
-	}
-	for _, r := range rows {
-		for i, c := range r {
-			width[i] = max(width[i], utf8.RuneCountInString(c))
-		}
-	}
-	var b strings.Builder
-	line := func(cells []string) {
-		for i, c := range cells {
-			if i > 0 {
-				b.WriteString("  ")
-			}
-			b.WriteString(c)
-			if i < len(cells)-1 {
-				b.WriteString(strings.Repeat(" ", width[i]-utf8.RuneCountInString(c)))
-			}
-		}
-		b.WriteByte('\n')
-	}
-	line(header)
-	rule := make([]string, len(header))
-	for i := range rule {
-		rule[i] = strings.Repeat("-", width[i])
-	}
-	line(rule)
-	for _, r := range rows {
-		line(r)
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return table.Write(w, header, rows)
 }

@@ -66,9 +66,9 @@ func TestTables(t *testing.T) {
 	assert.Contains(t, h, "<th>a&lt;b</th>")
 	assert.Contains(t, h, "<td>x&amp;y</td>")
 	_, err = HTMLTable(nil, nil)
-	assert.EqualError(t, err, "show: table needs at least one column")
+	assert.EqualError(t, err, "show: table: needs at least one column")
 	err = WriteTable(&buf, []string{"a", "b"}, [][]string{{"1"}})
-	assert.EqualError(t, err, "show: table row 0 has 1 cells, header has 2")
+	assert.EqualError(t, err, "show: table: row 0 has 1 cells, header has 2")
 	assert.Error(t, Table([]string{"a"}, [][]string{{"1", "2"}}))
 }
 

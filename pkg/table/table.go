@@ -1,0 +1,84 @@
+// Package table formats rows of text as an aligned plain-text table, the
+// form in which lessons print results (it reads the same in a notebook, a
+// terminal and a test's expected output).
+//
+// # Usage
+//
+//	s, err := table.Format([]string{"node", "clock"}, [][]string{{"A", "4"}, {"B", "12"}})
+//	// node  clock
+//	// ----  -----
+//	// A     4
+//	// B     12
+package table
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// Check reports whether header and rows form a table: at least one column,
+// and every row as wide as the header.
+func Check(header []string, rows [][]string) error {
+	if len(header) == 0 {
+		return errors.New("table: needs at least one column")
+	}
+	for i, r := range rows {
+		if len(r) != len(header) {
+			return fmt.Errorf("table: row %d has %d cells, header has %d", i, len(r), len(header))
+		}
+	}
+	return nil
+}
+
+// Format returns the table as text: columns separated by two spaces, the
+// header underlined with dashes, trailing spaces trimmed.
+func Format(header []string, rows [][]string) (string, error) {
+	if err := Check(header, rows); err != nil {
+		return "", err
+	}
+	width := make([]int, len(header))
+	for i, h := range header {
+		width[i] = utf8.RuneCountInString(h)
+	}
+	for _, r := range rows {
+		for i, c := range r {
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	var b strings.Builder
+	line := func(cells []string) {
+		var l strings.Builder
+		for i, c := range cells {
+			if i > 0 {
+				l.WriteString("  ")
+			}
+			l.WriteString(c)
+			l.WriteString(strings.Repeat(" ", width[i]-utf8.RuneCountInString(c)))
+		}
+		b.WriteString(strings.TrimRight(l.String(), " "))
+		b.WriteByte('\n')
+	}
+	line(header)
+	rule := make([]string, len(header))
+	for i := range rule {
+		rule[i] = strings.Repeat("-", width[i])
+	}
+	line(rule)
+	for _, r := range rows {
+		line(r)
+	}
+	return b.String(), nil
+}
+
+// Write writes Format's table to w.
+func Write(w io.Writer, header []string, rows [][]string) error {
+	s, err := Format(header, rows)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, s)
+	return err
+}

@@ -1,0 +1,45 @@
+package table
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestFormat(t *testing.T) {
+	s, err := Format([]string{"event", "LT", "note"}, [][]string{{"E1", "1", ""}, {"E10", "12", "ünïcode"}})
+	require.NoError(t, err)
+	assert.Equal(t, "event  LT  note\n-----  --  -------\nE1     1\nE10    12  ünïcode\n", s)
+	_, err = Format(nil, nil)
+	assert.EqualError(t, err, "table: needs at least one column")
+	var buf bytes.Buffer
+	assert.EqualError(t, Write(&buf, []string{"a", "b"}, [][]string{{"1"}}), "table: row 0 has 1 cells, header has 2")
+	require.NoError(t, Write(&buf, []string{"a"}, nil))
+	assert.Equal(t, "a\n-\n", buf.String())
+}
+
+func FuzzFormat(f *testing.F) {
+	f.Add("a", "b", "x", "yy")
+	f.Fuzz(func(t *testing.T, h1, h2, c1, c2 string) {
+		s, err := Format([]string{h1, h2}, [][]string{{c1, c2}})
+		if err != nil {
+			t.Fatalf("two columns, one row: %v", err)
+		}
+		if n := bytes.Count([]byte(s), []byte("\n")); n < 3 {
+			t.Fatalf("expected at least 3 lines, got %d", n)
+		}
+	})
+}
+
+func ExampleFormat() {
+	s, _ := Format([]string{"node", "clock"}, [][]string{{"A", "4"}, {"B", "12"}})
+	fmt.Print(s)
+	// Output:
+	// node  clock
+	// ----  -----
+	// A     4
+	// B     12
+}

@@ -194,3 +194,44 @@ func TestDo(t *testing.T) {
 	assert.Equal(t, 7*Millisecond, at)
 	assert.Contains(t, s.Trace().String(), "7.000ms do probe\n")
 }
+
+// stamped is a 1000-byte message that carries its send time.
+type stamped struct{ sent Time }
+
+func (stamped) Size() int { return 1000 }
+
+// TestQueueingMatchesMD1 checks the bandwidth queue against queueing
+// theory: Poisson sends of fixed-size messages on a link with a fixed
+// transmission time S form an M/D/1 queue, whose mean wait is
+// rho*S / (2(1-rho)) (Pollaczek-Khinchine), so the mean latency is
+// S + rho*S/(2(1-rho)). This is the "latency vs utilisation" curve.
+func TestQueueingMatchesMD1(t *testing.T) {
+	const S = Millisecond // 1000 bytes at 1e6 bytes/s
+	for _, rho := range []float64{0.2, 0.5, 0.8} {
+		const n = 40000
+		var sum Time
+		got := 0
+		sender := NodeFunc(func(ctx *Context, ev Event) {
+			if ev.Kind == Start || ev.Kind == Timer {
+				ctx.Send("B", stamped{ctx.Now()})
+				if ctx.Now() < Time(float64(n)*float64(S)/rho) {
+					ctx.SetTimer(Time(ctx.Rand().ExpFloat64()*float64(S)/rho), nil)
+				}
+			}
+		})
+		receiver := NodeFunc(func(ctx *Context, ev Event) {
+			if ev.Kind == Receive {
+				sum += ctx.Now() - ev.Msg.(stamped).sent
+				got++
+			}
+		})
+		s := newSim(t, Config{Seed: 6, NoTrace: true, DefaultLink: Link{Bandwidth: 1e6}},
+			NodeID("A"), sender, NodeID("B"), receiver)
+		require.NoError(t, s.Run(Forever))
+		require.Greater(t, got, n/2)
+		mean := float64(sum) / float64(got) / float64(S)
+		want := 1 + rho/(2*(1-rho))
+		t.Logf("rho %v mean %.3f want %.3f", rho, mean, want)
+		assert.InEpsilon(t, want, mean, 0.1, "rho %v: mean latency %.3f S, M/D/1 says %.3f S (seed 6)", rho, mean, want)
+	}
+}

@@ -100,7 +100,7 @@ func (ls *linkState) sample() Time {
 	switch {
 	case d.kind == delayConst:
 		return clampDelay(d.a)
-	case d.kind == delayUniform && d.a <= d.b && d.a >= 0 && d.b <= maxDelay:
+	case d.kind == delayUniform && d.a < d.b && d.a >= 0 && d.b <= maxDelay:
 		return d.a + Time(uint64n(ls.pcg, uint64(d.b-d.a)+1))
 	}
 	return d.Sample(ls.rng)

@@ -414,6 +414,7 @@ func (s *Sim) crash(i int32) {
 	}
 	n.crashed, n.paused = true, false
 	n.epoch++
+	n.timers.clear() // a crash cancels all pending timers
 	if !s.cfg.NoTrace {
 		s.record(Record{Op: OpCrash, Node: n.id})
 	}

@@ -43,7 +43,6 @@ type Sim struct {
 	links     [][]*linkState // links[from][to], created on first use
 	actions   []Action
 	cuts      int // number of cut links; 0 lets deliver skip the check
-	timers    map[TimerID]timerRef
 	nextMsg   uint64
 	nextTimer uint64
 	events    uint64
@@ -63,13 +62,9 @@ type nodeState struct {
 	paused  bool
 	epoch   uint32
 	held    []event // inputs that arrived while paused
+	timers  timerSet
 	peers   []NodeID
 	st      NodeStats
-}
-
-type timerRef struct {
-	node  int32
-	epoch uint32
 }
 
 type counters struct {
@@ -83,9 +78,8 @@ func New(cfg Config) (*Sim, error) {
 		return nil, errorf("default link: %v", trimPrefix(err))
 	}
 	s := &Sim{
-		cfg:    cfg,
-		index:  make(map[NodeID]int32),
-		timers: make(map[TimerID]timerRef),
+		cfg:   cfg,
+		index: make(map[NodeID]int32),
 	}
 	switch {
 	case cfg.MaxEvents == 0:
@@ -367,16 +361,15 @@ func (s *Sim) drop(e *event, where NodeID, why DropReason) {
 func (s *Sim) fireTimer(e *event) {
 	n := s.nodes[e.node]
 	id := TimerID(e.id)
-	ref, ok := s.timers[id]
-	if !ok || ref.epoch != n.epoch || e.epoch != n.epoch {
-		delete(s.timers, id)
+	i := n.timers.find(id)
+	if i < 0 { // cancelled, or set before a crash
 		return
 	}
 	if n.paused {
 		n.held = append(n.held, *e)
 		return
 	}
-	delete(s.timers, id)
+	n.timers.removeAt(i)
 	s.st.timers++
 	n.st.Timers++
 	if !s.cfg.NoTrace {
@@ -455,11 +448,8 @@ func (s *Sim) sendTo(from, t int32, msg any) {
 		at = max(at, ls.lastArrival)
 		ls.lastArrival = at
 		// Fill the event in place in its FIFO lane (hot path).
-		if e := s.queue.laneSlot(ls.lane, at); e != nil {
-			e.kind, e.node, e.from, e.id, e.msg, e.sent = evDeliver, t, from, id, msg, s.now
-		} else {
-			s.push(event{at: at, kind: evDeliver, node: t, from: from, id: id, msg: msg, sent: s.now})
-		}
+		e := s.queue.laneSlot(ls.lane, at)
+		e.kind, e.node, e.from, e.id, e.msg, e.sent = evDeliver, t, from, id, msg, s.now
 	} else {
 		s.push(event{at: at, kind: evDeliver, node: t, from: from, id: id, msg: msg, sent: s.now})
 	}
@@ -488,7 +478,7 @@ func (s *Sim) setTimer(node int32, after Time, tag any) TimerID {
 	s.nextTimer++
 	id := TimerID(s.nextTimer)
 	due := addTime(s.now, after)
-	s.timers[id] = timerRef{node: node, epoch: n.epoch}
+	n.timers.add(id)
 	if !s.cfg.NoTrace {
 		s.record(Record{Op: OpSetTimer, Node: n.id, ID: uint64(id), Msg: tag, Due: due})
 	}
@@ -497,12 +487,12 @@ func (s *Sim) setTimer(node int32, after Time, tag any) TimerID {
 }
 
 func (s *Sim) cancelTimer(node int32, id TimerID) bool {
-	ref, ok := s.timers[id]
 	n := s.nodes[node]
-	if !ok || ref.node != node || ref.epoch != n.epoch {
+	i := n.timers.find(id)
+	if i < 0 {
 		return false
 	}
-	delete(s.timers, id)
+	n.timers.removeAt(i)
 	if !s.cfg.NoTrace {
 		s.record(Record{Op: OpCancelTimer, Node: n.id, ID: uint64(id)})
 	}

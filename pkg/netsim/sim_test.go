@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -411,4 +412,21 @@ func TestBadInput(t *testing.T) {
 	assert.EqualError(t, s.At(0).Heal(), "netsim: action at 0.000ms is in the past (now 1.000ms)")
 	assert.Error(t, s.RunUntil(nil))
 	assert.Error(t, s.RunFor(-1))
+}
+
+// TestLinkFastSampling checks that the link's direct-PCG draws give the
+// same values as Delay.Sample and Rand.Float64 on the same stream.
+func TestLinkFastSampling(t *testing.T) {
+	if math.MaxInt == math.MaxInt32 {
+		t.Skip("math/rand/v2 uses a 32-bit path on this platform")
+	}
+	for _, d := range []Delay{Const(5), Uniform(Millisecond, 3*Millisecond), Uniform(0, 1<<40), Uniform(7, 7), Exponential(Millisecond)} {
+		ls := &linkState{Link: Link{Delay: d}, pcg: newPCG(1, "x")}
+		ls.rng = rand.New(ls.pcg)
+		ref := newRand(1, "x")
+		for range 1000 {
+			require.Equal(t, d.Sample(ref), ls.sample(), "%s", d)
+			require.Equal(t, ref.Float64(), ls.float64())
+		}
+	}
 }

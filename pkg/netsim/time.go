@@ -17,6 +17,7 @@ const (
 	Microsecond      = 1000 * Nanosecond
 	Millisecond      = 1000 * Microsecond
 	Second           = 1000 * Millisecond
+	Minute           = 60 * Second
 )
 
 // Forever is the largest representable time. Run(Forever) runs until no

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	bz "github.com/dslessons/course/pkg/byzantine"
+	"github.com/dslessons/course/pkg/table"
 )
 
 // WalkthroughResult is one traced run.
@@ -32,30 +33,13 @@ func Walkthrough(cfg bz.Config) (WalkthroughResult, error) {
 
 // Header and Rows give the trace as a table.
 func (w WalkthroughResult) Header() []string {
-	return []string{"level", "path", "from", "to", "value", "sender"}
+	header, _ := bz.TraceTable(nil)
+	return header
 }
 
 // Rows gives one row per message.
-func (w WalkthroughResult) Rows() [][]string { return TraceRows(w.Result.Trace) }
-
-// TraceRows turns a trace into table rows (see WalkthroughResult.Header).
-func TraceRows(hops []bz.Hop) [][]string {
-	var rows [][]string
-	for _, h := range hops {
-		v := h.Value.String()
-		if !h.Sent {
-			v = "-"
-		}
-		who := "loyal"
-		if h.Traitor {
-			who = "traitor"
-		}
-		path := make([]string, len(h.Path))
-		for i, p := range h.Path {
-			path[i] = fmt.Sprint(p)
-		}
-		rows = append(rows, []string{fmt.Sprint(h.Level), strings.Join(path, "→"), fmt.Sprint(h.From), fmt.Sprint(h.To), v, who + h.Note})
-	}
+func (w WalkthroughResult) Rows() [][]string {
+	_, rows := bz.TraceTable(w.Result.Trace)
 	return rows
 }
 
@@ -163,7 +147,7 @@ func (r StrategyTableResult) Rows() [][]string {
 
 func (r StrategyTableResult) String() string {
 	return fmt.Sprintf("%s(%d), n=%d, commander 0 orders %s, seed %d (* = traitor)\n", r.Algorithm, r.M, r.N, r.Order, r.Seed) +
-		table(r.Header(), r.Rows())
+		table.String(r.Header(), r.Rows())
 }
 
 // ThresholdConfig configures Threshold.
@@ -253,7 +237,7 @@ func (r ThresholdResult) Rows() [][]string {
 }
 
 func (r ThresholdResult) String() string {
-	return fmt.Sprintf("random traitors, %d runs per point, seed %d\n", r.Config.Runs, r.Config.Seed) + table(r.Header(), r.Rows())
+	return fmt.Sprintf("random traitors, %d runs per point, seed %d\n", r.Config.Runs, r.Config.Seed) + table.String(r.Header(), r.Rows())
 }
 
 // GrowthPoint is OM's message count for one (m, n).
@@ -296,31 +280,4 @@ func (r GrowthResult) Rows() [][]string {
 	return rows
 }
 
-func (r GrowthResult) String() string { return table(r.Header(), r.Rows()) }
-
-func table(header []string, rows [][]string) string {
-	w := make([]int, len(header))
-	for i, h := range header {
-		w[i] = len([]rune(h))
-	}
-	for _, row := range rows {
-		for i, c := range row {
-			w[i] = max(w[i], len([]rune(c)))
-		}
-	}
-	var b strings.Builder
-	line := func(cells []string) {
-		for i, c := range cells {
-			if i > 0 {
-				b.WriteString("  ")
-			}
-			b.WriteString(c + strings.Repeat(" ", w[i]-len([]rune(c))))
-		}
-		b.WriteString("\n")
-	}
-	line(header)
-	for _, row := range rows {
-		line(row)
-	}
-	return b.String()
-}
+func (r GrowthResult) String() string { return table.String(r.Header(), r.Rows()) }

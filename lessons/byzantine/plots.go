@@ -4,14 +4,12 @@ import (
 	"fmt"
 	"image/color"
 
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-
 	bz "github.com/dslessons/course/pkg/byzantine"
 	"github.com/dslessons/course/pkg/plots"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // TreeNode is one message placed in the message tree: X is its recursion
@@ -177,58 +175,48 @@ func PlotMessageTree(trace []bz.Hop, title string) (*plot.Plot, error) {
 // PlotThreshold draws the fraction of runs that broke OM(m) against n, one
 // line per m.
 func PlotThreshold(r ThresholdResult) (*plot.Plot, error) {
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("OM(m) with m random traitors (%d runs/point, seed %d)", r.Config.Runs, r.Config.Seed)
-	p.X.Label.Text = "generals n"
-	p.Y.Label.Text = "fraction of runs violating IC1 or IC2"
-	p.X.Tick.Marker = plots.IntegerTicks{}
-	p.Add(plotter.NewGrid())
-	var args []any
+	var ss []plots.Series
 	for _, m := range r.Config.Ms {
-		var xy plotter.XYs
+		s := plots.Series{Name: fmt.Sprintf("m=%d (safe from n=%d)", m, 3*m+1), Style: plots.LinePoints, Color: -1}
 		for _, pt := range r.Series(m) {
-			xy = append(xy, plotter.XY{X: float64(pt.N), Y: pt.Rate()})
+			s.X, s.Y = append(s.X, float64(pt.N)), append(s.Y, pt.Rate())
 		}
-		args = append(args, fmt.Sprintf("m=%d (safe from n=%d)", m, 3*m+1), xy)
+		ss = append(ss, s)
 	}
-	if err := plotutil.AddLinePoints(p, args...); err != nil {
+	p, err := plots.Chart(plots.ChartOptions{
+		Title:    fmt.Sprintf("OM(m) with m random traitors (%d runs/point, seed %d)", r.Config.Runs, r.Config.Seed),
+		XLabel:   "generals n",
+		YLabel:   "fraction of runs violating IC1 or IC2",
+		IntegerX: true,
+	}, ss...)
+	if err != nil {
 		return nil, fmt.Errorf("byzantine: %w", err)
 	}
 	p.Y.Min = 0
-	p.Legend.Top = true
 	return p, nil
 }
 
 // PlotGrowth draws OM(m)'s message count against n on a log scale, one
 // line per m (measured points, formula as a line).
 func PlotGrowth(r GrowthResult) (*plot.Plot, error) {
-	p := plot.New()
-	p.Title.Text = "Messages sent by OM(m)"
-	p.X.Label.Text = "generals n"
-	p.Y.Label.Text = "messages (log scale)"
-	p.X.Tick.Marker = plots.IntegerTicks{}
-	p.Y.Scale = plot.LogScale{}
-	p.Y.Tick.Marker = plot.LogTicks{Prec: 1}
-	p.Add(plotter.NewGrid())
-	var ms []int
+	var ss []plots.Series
 	for _, pt := range r.Points {
-		if len(ms) == 0 || ms[len(ms)-1] != pt.M {
-			ms = append(ms, pt.M)
+		if len(ss) == 0 || ss[len(ss)-1].Name != fmt.Sprintf("m=%d", pt.M) {
+			ss = append(ss, plots.Series{Name: fmt.Sprintf("m=%d", pt.M), Style: plots.LinePoints, Color: -1})
 		}
+		s := &ss[len(ss)-1]
+		s.X, s.Y = append(s.X, float64(pt.N)), append(s.Y, float64(pt.Measured))
 	}
-	var args []any
-	for _, m := range ms {
-		var xy plotter.XYs
-		for _, pt := range r.Points {
-			if pt.M == m {
-				xy = append(xy, plotter.XY{X: float64(pt.N), Y: float64(pt.Measured)})
-			}
-		}
-		args = append(args, fmt.Sprintf("m=%d", m), xy)
-	}
-	if err := plotutil.AddLinePoints(p, args...); err != nil {
+	p, err := plots.Chart(plots.ChartOptions{
+		Title:      "Messages sent by OM(m)",
+		XLabel:     "generals n",
+		YLabel:     "messages (log scale)",
+		IntegerX:   true,
+		LogY:       true,
+		LegendLeft: true,
+	}, ss...)
+	if err != nil {
 		return nil, fmt.Errorf("byzantine: %w", err)
 	}
-	p.Legend.Top, p.Legend.Left = true, true
 	return p, nil
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/dslessons/course/pkg/plots"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
@@ -77,25 +78,25 @@ func PlotRepairCDF(cfg Config, n int) (*plot.Plot, error) {
 		return nil, err
 	}
 	slices.Sort(s)
-	emp := make(plotter.XYs, 0, 200)
+	emp := plots.Series{Name: fmt.Sprintf("%d simulated repairs", n), Color: 1}
 	step := max(1, len(s)/200)
 	for i := 0; i < len(s); i += step {
-		emp = append(emp, plotter.XY{X: s[i], Y: float64(i+1) / float64(len(s))})
+		emp.X, emp.Y = append(emp.X, s[i]), append(emp.Y, float64(i+1)/float64(len(s)))
 	}
-	var model plotter.XYs
+	model := plots.Series{Name: "log-normal model", Color: 0}
 	for x := 0.1; x <= 1000; x *= 1.1 {
-		model = append(model, plotter.XY{X: x, Y: RepairCDF(cfg, x)})
+		model.X, model.Y = append(model.X, x), append(model.Y, RepairCDF(cfg, x))
 	}
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("Time to repair: log-normal, median %g min, σ=%g (%d samples, seed %d)", cfg.RepairMedian, cfg.RepairSigma, n, cfg.Seed)
-	p.X.Label.Text = "time to repair (minutes, log scale)"
-	p.Y.Label.Text = "fraction repaired within (probability)"
-	p.X.Scale = plot.LogScale{}
-	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
-	if err := plotutil.AddLines(p, "log-normal model", model, fmt.Sprintf("%d simulated repairs", n), emp); err != nil {
+	p, err := plots.Chart(plots.ChartOptions{
+		Title:      fmt.Sprintf("Time to repair: log-normal, median %g min, σ=%g (%d samples, seed %d)", cfg.RepairMedian, cfg.RepairSigma, n, cfg.Seed),
+		XLabel:     "time to repair (minutes, log scale)",
+		YLabel:     "fraction repaired within (probability)",
+		LogX:       true,
+		LegendLeft: true,
+	}, model, emp)
+	if err != nil {
 		return nil, fmt.Errorf("netfailures: %w", err)
 	}
-	p.Legend.Top, p.Legend.Left = true, true
 	return p, nil
 }
 

@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+
+	"github.com/dslessons/course/pkg/table"
 )
 
 // Config describes the simulated service. Times are in minutes.
@@ -237,13 +239,14 @@ func (c Comparison) String() string {
 	cfg := c.Single.Config
 	fmt.Fprintf(&b, "MTBF %.0f min per path, repair median %g min (σ=%g, mean %.2f min), %.0f years, seed=%d\n",
 		cfg.MTBF, cfg.RepairMedian, cfg.RepairSigma, c.Analytic.MTTR, cfg.Horizon/minutesPerYear, cfg.Seed)
-	fmt.Fprintf(&b, "%-32s %12s %12s %14s\n", "case", "simulated", "analytic", "down min/year")
-	row := func(name string, r Result, analytic string) {
-		fmt.Fprintf(&b, "%-32s %12.6f %12s %14.1f\n", name, r.Availability, analytic, r.DowntimePerYear())
+	row := func(name string, r Result, analytic string) []string {
+		return []string{name, fmt.Sprintf("%.6f", r.Availability), analytic, fmt.Sprintf("%.1f", r.DowntimePerYear())}
 	}
-	row("1 path", c.Single, fmt.Sprintf("%.6f", c.Analytic.Single))
-	row("2 paths, independent", c.Independent, fmt.Sprintf("%.6f", c.Analytic.Independent))
-	row(fmt.Sprintf("2 paths, %.0f%% common-mode", 100*c.Correlated.Config.Common), c.Correlated, "-")
+	b.WriteString(table.String([]string{"case", "simulated", "analytic", "down min/year"}, [][]string{
+		row("1 path", c.Single, fmt.Sprintf("%.6f", c.Analytic.Single)),
+		row("2 paths, independent", c.Independent, fmt.Sprintf("%.6f", c.Analytic.Independent)),
+		row(fmt.Sprintf("2 paths, %.0f%% common-mode", 100*c.Correlated.Config.Common), c.Correlated, "-"),
+	}))
 	ei, ec := c.Effectiveness()
 	fmt.Fprintf(&b, "redundancy removes %.1f%% of downtime when independent, %.1f%% when correlated\n", 100*ei, 100*ec)
 	return b.String()

@@ -9,25 +9,17 @@ import (
 	"gonum.org/v1/plot"
 )
 
-// Lane maps a node of one trace to a line of a space-time diagram.
-type Lane struct {
-	Node netsim.NodeID // the node in the trace
-	Name string        // the line's name in the diagram
-}
-
 // tracePart is one trace drawn on some lanes of a diagram.
 type tracePart struct {
 	trace netsim.Trace
-	lanes []Lane
+	lanes []netsim.Lane
 }
 
-// toHistory converts traces into one history for plots.SpaceTime, with
-// event times in milliseconds and one label per event. Sends and
-// deliveries become Send and Receive events (a message lost when sent is
-// never received, so it is drawn as a stub with a cross; one dropped on
-// arrival, at a crashed node, gets an arrow labelled "dropped"); fired timers,
-// crashes and restarts become local events. Records of nodes without a
-// lane, timer settings, notes and network changes are left out.
+// toHistory converts traces into one history for plots.SpaceTime, stacked
+// in the order given, with event times in milliseconds and one label per
+// event (see netsim.Trace.History): the lesson's requests, responses and
+// timeouts are named, and the server's processing timers are left out
+// (the reply sent at the same instant marks them).
 func toHistory(parts []tracePart) (*history.History, []string, error) {
 	var names []string
 	for _, p := range parts {
@@ -37,71 +29,11 @@ func toHistory(parts []tracePart) (*history.History, []string, error) {
 	}
 	b := history.NewBuilder(names...)
 	var labels []string
-	ms := func(t netsim.Time) float64 { return float64(t) / float64(netsim.Millisecond) }
 	for _, p := range parts {
-		lane := func(n netsim.NodeID) (string, bool) {
-			for _, l := range p.lanes {
-				if l.Node == n {
-					return l.Name, true
-				}
-			}
-			return "", false
-		}
-		msgs := map[uint64]history.Msg{} // netsim message number -> history message
-		received := map[uint64]bool{}
-		for _, r := range p.trace {
-			switch r.Op {
-			case netsim.OpSend:
-				from, ok1 := lane(r.From)
-				to, ok2 := lane(r.To)
-				if !ok1 || !ok2 {
-					continue
-				}
-				msgs[r.ID] = b.Send(from, to, "")
-				b.At(ms(r.Time))
-				labels = append(labels, sendLabel(r.Msg))
-			case netsim.OpDrop:
-				// A drop decided on arrival (crashed receiver, partition
-				// that began in flight): the message did travel, so draw
-				// its arrow up to the receiver's line.
-				_, ok := lane(r.To)
-				m, sent := msgs[r.ID]
-				if !ok || !sent || r.Node != r.To || received[r.ID] {
-					continue
-				}
-				b.Receive(m, "")
-				b.At(ms(r.Time))
-				received[r.ID] = true
-				labels = append(labels, "dropped ("+r.Reason.String()+")")
-			case netsim.OpDeliver:
-				to, ok := lane(r.To)
-				m, sent := msgs[r.ID]
-				if !ok || !sent {
-					continue
-				}
-				if received[r.ID] { // a network duplicate: a second copy
-					b.Local(to, "")
-					labels = append(labels, "dup")
-				} else {
-					b.Receive(m, "")
-					received[r.ID] = true
-					labels = append(labels, receiveLabel(r.Msg))
-				}
-				b.At(ms(r.Time))
-			case netsim.OpTimer, netsim.OpCrash, netsim.OpRestart:
-				n, ok := lane(r.Node)
-				if !ok {
-					continue
-				}
-				if r.Op == netsim.OpTimer {
-					if _, ok := r.Msg.(processing); ok {
-						continue // the reply sent at the same instant marks it
-					}
-				}
-				b.Local(n, "")
-				b.At(ms(r.Time))
-				labels = append(labels, localLabel(r))
-			}
+		var err error
+		labels, err = p.trace.AppendHistory(b, labels, netsim.HistoryOptions{Lanes: p.lanes, Label: eventLabel, Skip: isProcessing})
+		if err != nil {
+			return nil, nil, fmt.Errorf("partialfailure: converting trace: %w", err)
 		}
 	}
 	h, err := b.Build()
@@ -111,37 +43,28 @@ func toHistory(parts []tracePart) (*history.History, []string, error) {
 	return h, labels, nil
 }
 
-func sendLabel(msg any) string {
-	switch m := msg.(type) {
+// eventLabel names a drawn event after the lesson's message or timer.
+func eventLabel(r netsim.Record) string {
+	switch m := r.Msg.(type) {
 	case Request:
-		return fmt.Sprintf("send r%d", m.ID)
-	case Response:
-		return fmt.Sprintf("reply r%d", m.ID)
-	}
-	return "send"
-}
-
-func receiveLabel(msg any) string {
-	switch m := msg.(type) {
-	case Request:
+		if r.Op == netsim.OpSend {
+			return fmt.Sprintf("send r%d", m.ID)
+		}
 		return fmt.Sprintf("recv r%d", m.ID)
 	case Response:
+		if r.Op == netsim.OpSend {
+			return fmt.Sprintf("reply r%d", m.ID)
+		}
 		return fmt.Sprintf("ok r%d", m.ID)
-	}
-	return "recv"
-}
-
-func localLabel(r netsim.Record) string {
-	switch r.Op {
-	case netsim.OpCrash:
-		return "CRASH"
-	case netsim.OpRestart:
-		return "restart"
-	}
-	if _, ok := r.Msg.(timeout); ok {
+	case timeout:
 		return "timeout"
 	}
-	return "timer"
+	return netsim.HistoryLabel(r)
+}
+
+func isProcessing(r netsim.Record) bool {
+	_, ok := r.Msg.(processing)
+	return r.Op == netsim.OpTimer && ok
 }
 
 // TraceHistory converts one trace to a history over the given nodes (in
@@ -151,9 +74,9 @@ func TraceHistory(tr netsim.Trace, nodes ...netsim.NodeID) (*history.History, []
 	if len(nodes) == 0 {
 		return nil, nil, fmt.Errorf("partialfailure: TraceHistory needs at least one node")
 	}
-	lanes := make([]Lane, len(nodes))
+	lanes := make([]netsim.Lane, len(nodes))
 	for i, n := range nodes {
-		lanes[i] = Lane{Node: n, Name: string(n)}
+		lanes[i] = netsim.Lane{Node: n, Name: string(n)}
 	}
 	return toHistory([]tracePart{{tr, lanes}})
 }
@@ -170,9 +93,9 @@ func Diagram(title string, runs ...*ScenarioRun) (*plot.Plot, error) {
 		if r == nil {
 			return nil, fmt.Errorf("partialfailure: run %d is nil", i)
 		}
-		parts[i] = tracePart{r.Trace, []Lane{
-			{ClientID, fmt.Sprintf("%s: client", r.Scenario)},
-			{ServerID, fmt.Sprintf("%s: server", r.Scenario)},
+		parts[i] = tracePart{r.Trace, []netsim.Lane{
+			{Node: ClientID, Name: fmt.Sprintf("%s: client", r.Scenario)},
+			{Node: ServerID, Name: fmt.Sprintf("%s: server", r.Scenario)},
 		}}
 	}
 	h, labels, err := toHistory(parts)

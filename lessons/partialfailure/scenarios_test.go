@@ -217,7 +217,7 @@ func TestDiagramData(t *testing.T) {
 	runs := failureRuns(t, DefaultScenarioConfig())
 	parts := make([]tracePart, len(runs))
 	for i, r := range runs {
-		parts[i] = tracePart{r.Trace, []Lane{{ClientID, fmt.Sprint(i, "c")}, {ServerID, fmt.Sprint(i, "s")}}}
+		parts[i] = tracePart{r.Trace, []netsim.Lane{{Node: ClientID, Name: fmt.Sprint(i, "c")}, {Node: ServerID, Name: fmt.Sprint(i, "s")}}}
 	}
 	h, labels, err := toHistory(parts)
 	require.NoError(t, err)

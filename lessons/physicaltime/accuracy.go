@@ -7,6 +7,7 @@ import (
 
 	"github.com/dslessons/course/pkg/clocksync"
 	"github.com/dslessons/course/pkg/physclock"
+	"github.com/dslessons/course/pkg/plots"
 	"gonum.org/v1/plot"
 )
 
@@ -121,11 +122,10 @@ func AccuracyPlot(r AccuracyResult) (*plot.Plot, error) {
 		half[i] = ms(float64(row.Asymmetry)) / 2
 	}
 	return linePlot(fmt.Sprintf("NTP offset error vs delay asymmetry (seed %d)", r.Config.Seed),
-		"asymmetry: request delay − reply delay (ms)", "offset error (ms)", []series{
-			{name: "mean error", xs: x, ys: mean},
-			{name: "max |error|", xs: x, ys: mx},
-			{name: "asymmetry / 2", xs: x, ys: half, dashed: true},
-		})
+		"asymmetry: request delay − reply delay (ms)", "offset error (ms)",
+		plots.Series{Name: "mean error", X: x, Y: mean, Color: 0},
+		plots.Series{Name: "max |error|", X: x, Y: mx, Color: 1},
+		plots.Series{Name: "asymmetry / 2", X: x, Y: half, Color: 2})
 }
 
 // Source is a way of getting the time from a reference.

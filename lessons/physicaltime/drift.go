@@ -8,6 +8,7 @@ import (
 
 	"github.com/dslessons/course/pkg/clocksync"
 	"github.com/dslessons/course/pkg/physclock"
+	"github.com/dslessons/course/pkg/plots"
 	"gonum.org/v1/plot"
 )
 
@@ -88,15 +89,19 @@ func Drift(cfg DriftConfig) (DriftResult, error) {
 	if err := cfg.validate(); err != nil {
 		return DriftResult{}, err
 	}
-	rng := rand.New(rand.NewPCG(cfg.Seed, 0x6472696674)) // "drift"
+	// Two streams: one draws each node's clock (drift and offset), the
+	// other the network delays, so that a run with and without SyncEvery
+	// has the same clocks.
+	clocks := rand.New(rand.NewPCG(cfg.Seed, 0x636c6f636b73)) // "clocks"
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x6472696674))      // "drift"
 	server, err := perfectWall()
 	if err != nil {
 		return DriftResult{}, err
 	}
 	res := DriftResult{Config: cfg}
 	for n := range cfg.Nodes {
-		drift := (rng.Float64()*2 - 1) * cfg.MaxDriftPPM
-		off := time.Duration((rng.Float64()*2 - 1) * float64(cfg.MaxOffset))
+		drift := (clocks.Float64()*2 - 1) * cfg.MaxDriftPPM
+		off := time.Duration((clocks.Float64()*2 - 1) * float64(cfg.MaxOffset))
 		hw, err := physclock.NewHardware(physclock.HardwareConfig{Offset: off, DriftPPM: drift, Jitter: time.Microsecond, Seed: cfg.Seed + uint64(n)})
 		if err != nil {
 			return DriftResult{}, err
@@ -144,19 +149,31 @@ func perfectWall() (*physclock.Wall, error) {
 
 // DriftPlot plots each node's clock error (ms) against true time (min).
 func DriftPlot(r DriftResult) (*plot.Plot, error) {
-	var ss []series
+	var ss []plots.Series
 	for _, s := range r.Series {
 		x, y := make([]float64, len(s.T)), make([]float64, len(s.T))
 		for i := range s.T {
 			x[i], y[i] = s.T[i].Minutes(), ms(float64(s.Err[i]))
 		}
-		ss = append(ss, series{name: fmt.Sprintf("%s (%+.0f ppm)", s.Node, s.DriftPPM), xs: x, ys: y})
+		ss = append(ss, plots.Series{Name: fmt.Sprintf("%s (%+.0f ppm)", s.Node, s.DriftPPM), X: x, Y: y, Color: -1})
 	}
 	title := fmt.Sprintf("Clock error without synchronisation (seed %d)", r.Config.Seed)
 	if r.Config.SyncEvery > 0 {
-		title = fmt.Sprintf("Clock error with NTP every %v (seed %d)", r.Config.SyncEvery, r.Config.Seed)
+		title = fmt.Sprintf("Clock error with NTP every %s (seed %d)", humanDuration(r.Config.SyncEvery), r.Config.Seed)
 	}
-	return linePlot(title, "true time (min)", "wall clock − true time (ms)", ss)
+	return linePlot(title, "true time (min)", "wall clock − true time (ms)", ss...)
+}
+
+// humanDuration writes whole minutes or seconds as "10 min" or "30 s" and
+// anything else in Go's notation.
+func humanDuration(d time.Duration) string {
+	switch {
+	case d >= time.Minute && d%time.Minute == 0:
+		return fmt.Sprintf("%d min", d/time.Minute)
+	case d >= time.Second && d%time.Second == 0:
+		return fmt.Sprintf("%d s", d/time.Second)
+	}
+	return d.String()
 }
 
 func abs(d time.Duration) time.Duration {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dslessons/course/pkg/physclock"
+	"github.com/dslessons/course/pkg/plots"
 	"gonum.org/v1/plot"
 )
 
@@ -129,8 +130,7 @@ func TotalOrderPlot(r OrderResult) (*plot.Plot, error) {
 		x[i], sim[i], pred[i] = row.Ratio, 100*row.Misordered, 100*row.Predicted
 	}
 	return linePlot(fmt.Sprintf("Ordering by synchronised timestamps, clocks within ±%v (seed %d)", r.Config.ClockError, r.Config.Seed),
-		"gap between messages / clock error bound ε", "misordered pairs (%)", []series{
-			{name: "simulated", xs: x, ys: sim},
-			{name: "(2ε−g)²/(8ε²)", xs: x, ys: pred, dashed: true},
-		})
+		"gap between messages / clock error bound ε", "misordered pairs (%)",
+		plots.Series{Name: "simulated", X: x, Y: sim, Color: 0},
+		plots.Series{Name: "(2ε−g)²/(8ε²)", X: x, Y: pred, Color: 1})
 }

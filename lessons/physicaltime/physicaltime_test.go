@@ -91,7 +91,13 @@ func TestDriftWithSyncIsBounded(t *testing.T) {
 	}
 	p, err := DriftPlot(r)
 	require.NoError(t, err)
-	assert.Contains(t, p.Title.Text, "NTP every 10m0s")
+	assert.Contains(t, p.Title.Text, "NTP every 10 min")
+	// Synchronisation changes the network draws only: both runs show the
+	// same four clocks.
+	for i := range r.Series {
+		assert.Equal(t, free.Series[i].DriftPPM, r.Series[i].DriftPPM, "seed %d, %s", cfg.Seed, r.Series[i].Node)
+		assert.Equal(t, free.Series[i].Offset, r.Series[i].Offset, "seed %d, %s", cfg.Seed, r.Series[i].Node)
+	}
 	_, err = Drift(DriftConfig{})
 	assert.Error(t, err)
 	bad := DefaultDrift
@@ -267,4 +273,19 @@ func TestGoTimeCarriesAMonotonicReading(t *testing.T) {
 	now := time.Now()
 	assert.Contains(t, now.String(), " m=")
 	assert.NotContains(t, now.Round(0).String(), " m=")
+}
+
+func TestHumanDuration(t *testing.T) {
+	for _, c := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{10 * time.Minute, "10 min"},
+		{time.Hour, "60 min"},
+		{30 * time.Second, "30 s"},
+		{90 * time.Second, "90 s"},
+		{1500 * time.Millisecond, "1.5s"},
+	} {
+		assert.Equal(t, c.want, humanDuration(c.d), "%v", c.d)
+	}
 }

@@ -3,29 +3,29 @@ package retries
 import (
 	"fmt"
 
+	"github.com/dslessons/course/pkg/plots"
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 )
 
 // PlotCurves draws the mean delay per attempt, one line per strategy.
 func PlotCurves(r CurvesResult) (*plot.Plot, error) {
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("Back-off delay per attempt (base %g ms, cap %g ms, seed %d)", r.Config.Base, r.Config.Cap, r.Config.Seed)
-	p.X.Label.Text = "attempt n (retry number, from 0)"
-	p.Y.Label.Text = "mean delay before retry (ms)"
-	var args []any
+	var ss []plots.Series
 	for _, c := range r.Curves {
-		xy := make(plotter.XYs, len(c.Mean))
-		for n, m := range c.Mean {
-			xy[n] = plotter.XY{X: float64(n), Y: m}
+		x := make([]float64, len(c.Mean))
+		for n := range c.Mean {
+			x[n] = float64(n)
 		}
-		args = append(args, c.Strategy.String(), xy)
+		ss = append(ss, plots.Series{Name: c.Strategy.String(), X: x, Y: c.Mean, Style: plots.LinePoints, Color: -1})
 	}
-	if err := plotutil.AddLinePoints(p, args...); err != nil {
+	p, err := plots.Chart(plots.ChartOptions{
+		Title:      fmt.Sprintf("Back-off delay per attempt (base %g ms, cap %g ms, seed %d)", r.Config.Base, r.Config.Cap, r.Config.Seed),
+		XLabel:     "attempt n (retry number, from 0)",
+		YLabel:     "mean delay before retry (ms)",
+		LegendLeft: true,
+	}, ss...)
+	if err != nil {
 		return nil, fmt.Errorf("retries: plotting curves: %w", err)
 	}
-	p.Legend.Top, p.Legend.Left = true, true
 	return p, nil
 }
 
@@ -42,22 +42,23 @@ func PlotCompletion(r SweepResult) (*plot.Plot, error) {
 }
 
 func plotSweep(r SweepResult, title, ylabel string, y func(SweepPoint) float64) (*plot.Plot, error) {
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("%s (%d runs from seed %d)", title, r.Config.Runs, r.Config.Seed)
-	p.X.Label.Text = "clients N"
-	p.Y.Label.Text = ylabel
-	var args []any
+	var ss []plots.Series
 	for _, s := range r.Config.Strategies {
 		pts := r.Series(s)
-		xy := make(plotter.XYs, len(pts))
+		xs, ys := make([]float64, len(pts)), make([]float64, len(pts))
 		for i, pt := range pts {
-			xy[i] = plotter.XY{X: float64(pt.Clients), Y: y(pt)}
+			xs[i], ys[i] = float64(pt.Clients), y(pt)
 		}
-		args = append(args, s.String(), xy)
+		ss = append(ss, plots.Series{Name: s.String(), X: xs, Y: ys, Style: plots.LinePoints, Color: -1})
 	}
-	if err := plotutil.AddLinePoints(p, args...); err != nil {
+	p, err := plots.Chart(plots.ChartOptions{
+		Title:      fmt.Sprintf("%s (%d runs from seed %d)", title, r.Config.Runs, r.Config.Seed),
+		XLabel:     "clients N",
+		YLabel:     ylabel,
+		LegendLeft: true,
+	}, ss...)
+	if err != nil {
 		return nil, fmt.Errorf("retries: plotting sweep: %w", err)
 	}
-	p.Legend.Top, p.Legend.Left = true, true
 	return p, nil
 }

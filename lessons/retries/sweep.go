@@ -3,9 +3,11 @@ package retries
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/dslessons/course/pkg/retry"
+	"github.com/dslessons/course/pkg/table"
 )
 
 // SweepConfig runs Contention over a grid of client counts and strategies.
@@ -106,18 +108,19 @@ func (r SweepResult) String() string {
 	c := r.Config
 	fmt.Fprintf(&b, "OCC contention: base=%g ms cap=%g ms, network %g±%g ms, %d runs from seed=%d\n",
 		c.Base, c.Cap, c.NetMean, c.NetSD, c.Runs, c.Seed)
-	fmt.Fprintf(&b, "%5s", "N")
+	header := []string{"N"}
 	for _, s := range c.Strategies {
-		fmt.Fprintf(&b, " | %-18s %9s", s.String()+" calls", "time(ms)")
+		header = append(header, s.String()+" calls", s.String()+" time(ms)")
 	}
-	b.WriteString("\n")
+	var rows [][]string
 	for _, n := range c.Clients {
-		fmt.Fprintf(&b, "%5d", n)
+		row := []string{strconv.Itoa(n)}
 		for _, s := range c.Strategies {
 			p, _ := r.At(s, n)
-			fmt.Fprintf(&b, " | %18.1f %9.0f", p.Calls, p.Completion)
+			row = append(row, fmt.Sprintf("%.1f", p.Calls), fmt.Sprintf("%.0f", p.Completion))
 		}
-		b.WriteString("\n")
+		rows = append(rows, row)
 	}
+	b.WriteString(table.String(header, rows))
 	return b.String()
 }

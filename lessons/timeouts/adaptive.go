@@ -7,6 +7,7 @@ import (
 
 	"github.com/dslessons/course/pkg/netsim"
 	"github.com/dslessons/course/pkg/retry"
+	"github.com/dslessons/course/pkg/table"
 )
 
 // EstimatorSpec names a timeout estimator and builds a fresh one per run.
@@ -106,11 +107,14 @@ func (r ShiftResult) String() string {
 	var b strings.Builder
 	c := r.Config
 	fmt.Fprintf(&b, "before %g ms: %v; after: %v; crash at %g ms; seed=%d\n", c.Shift, c.Before, c.After, c.Crash, c.Seed)
-	fmt.Fprintf(&b, "%-32s %15s %15s %12s %14s\n", "estimator", "false before", "false after", "final RTO", "detection(ms)")
-	for _, x := range r.Runs {
-		fmt.Fprintf(&b, "%-32s %8d (%4.1f%%) %8d (%4.1f%%) %12.1f %14.1f\n", x.Name,
-			x.Timeouts[0], 100*x.FalseRate(0), x.Timeouts[1], 100*x.FalseRate(1), x.FinalRTO, x.Detection)
+	rows := make([][]string, len(r.Runs))
+	for i, x := range r.Runs {
+		rows[i] = []string{x.Name,
+			fmt.Sprintf("%d (%.1f%%)", x.Timeouts[0], 100*x.FalseRate(0)),
+			fmt.Sprintf("%d (%.1f%%)", x.Timeouts[1], 100*x.FalseRate(1)),
+			fmt.Sprintf("%.1f", x.FinalRTO), fmt.Sprintf("%.1f", x.Detection)}
 	}
+	b.WriteString(table.String([]string{"estimator", "false before", "false after", "final RTO", "detection(ms)"}, rows))
 	return b.String()
 }
 

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"strings"
 
+	"github.com/dslessons/course/pkg/plots"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
@@ -14,63 +15,66 @@ import (
 // PlotQueue draws mean and 99th-percentile latency against utilisation,
 // simulated (points) and the M/M/1 closed forms (lines, extended to ρ=0.98).
 func PlotQueue(r QueueResult) (*plot.Plot, error) {
-	var mean, p99 plotter.XYs
+	var rho, mean, p99 []float64
 	for _, p := range r.Points {
-		mean = append(mean, plotter.XY{X: p.Utilisation, Y: p.Mean})
-		p99 = append(p99, plotter.XY{X: p.Utilisation, Y: p.P99})
+		rho, mean, p99 = append(rho, p.Utilisation), append(mean, p.Mean), append(p99, p.P99)
 	}
 	mu := r.Config.ServiceRate
-	var tMean, tP99 plotter.XYs
-	for rho := 0.02; rho <= 0.98+1e-9; rho += 0.02 {
-		w := 1 / (mu - rho*mu)
-		tMean = append(tMean, plotter.XY{X: rho, Y: w})
-		tP99 = append(tP99, plotter.XY{X: rho, Y: w * 4.605170185988092}) // ln 100
+	var tRho, tMean, tP99 []float64
+	for x := 0.02; x <= 0.98+1e-9; x += 0.02 {
+		w := 1 / (mu - x*mu)
+		tRho, tMean, tP99 = append(tRho, x), append(tMean, w), append(tP99, w*4.605170185988092) // ln 100
 	}
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("Queueing: latency vs utilisation (M/M/1, μ=%g/ms, seed %d)", mu, r.Config.Seed)
-	p.X.Label.Text = "utilisation ρ = λ/μ (fraction of capacity)"
-	p.Y.Label.Text = "time in system (ms)"
-	if err := plotutil.AddLines(p, "mean, theory 1/(μ-λ)", tMean, "p99, theory ln(100)/(μ-λ)", tP99); err != nil {
+	p, err := plots.Chart(plots.ChartOptions{
+		Title:      fmt.Sprintf("Queueing: latency vs utilisation (M/M/1, μ=%g/ms, seed %d)", mu, r.Config.Seed),
+		XLabel:     "utilisation ρ = λ/μ (fraction of capacity)",
+		YLabel:     "time in system (ms)",
+		LegendLeft: true,
+	},
+		plots.Series{Name: "mean, theory 1/(μ-λ)", X: tRho, Y: tMean, Color: 0},
+		plots.Series{Name: "p99, theory ln(100)/(μ-λ)", X: tRho, Y: tP99, Color: 1},
+		plots.Series{Name: "mean, simulated", X: rho, Y: mean, Style: plots.Points, Color: 0},
+		plots.Series{Name: "p99, simulated", X: rho, Y: p99, Style: plots.Points, Color: 1})
+	if err != nil {
 		return nil, fmt.Errorf("timeouts: %w", err)
 	}
-	if err := plotutil.AddScatters(p, "mean, simulated", mean, "p99, simulated", p99); err != nil {
-		return nil, fmt.Errorf("timeouts: %w", err)
-	}
-	p.Legend.Top, p.Legend.Left = true, true
 	return p, nil
 }
 
 // PlotFalseTimeouts draws the false-timeout rate against the timeout,
 // simulated next to the survival function, on a log y axis.
 func PlotFalseTimeouts(r FalseTimeoutResult) (*plot.Plot, error) {
-	var sim, model plotter.XYs
-	for _, pt := range r.Points {
-		if pt.Simulated > 0 { // log axis: zero cannot be drawn
-			sim = append(sim, plotter.XY{X: pt.Timeout, Y: pt.Simulated})
-		}
-	}
 	if len(r.Points) == 0 {
 		return nil, fmt.Errorf("timeouts: no points to plot")
 	}
+	model := plots.Series{Name: "P(RTT > t)", Color: 0}
 	hi := r.Points[len(r.Points)-1].Timeout
 	for t := r.Config.RTT.Floor + 0.5; t <= hi; t += 0.5 {
 		if s := r.Config.RTT.Survival(t); s > 0 {
-			model = append(model, plotter.XY{X: t, Y: s})
+			model.X, model.Y = append(model.X, t), append(model.Y, s)
 		}
 	}
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("False timeouts vs timeout (%d requests, seed %d)", r.Config.Samples, r.Config.Seed)
-	p.X.Label.Text = "timeout (ms)"
-	p.Y.Label.Text = "replies arriving after the timeout (fraction, log)"
-	p.Y.Scale = plot.LogScale{}
-	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
-	if err := plotutil.AddLines(p, "P(RTT > t)", model); err != nil {
+	sim := plots.Series{Name: "simulated", Style: plots.Points, Color: 0}
+	for _, pt := range r.Points {
+		if pt.Simulated > 0 { // log axis: zero cannot be drawn
+			sim.X, sim.Y = append(sim.X, pt.Timeout), append(sim.Y, pt.Simulated)
+		}
+	}
+	var ss []plots.Series
+	for _, s := range []plots.Series{model, sim} {
+		if len(s.X) > 0 {
+			ss = append(ss, s)
+		}
+	}
+	p, err := plots.Chart(plots.ChartOptions{
+		Title:  fmt.Sprintf("False timeouts vs timeout (%d requests, seed %d)", r.Config.Samples, r.Config.Seed),
+		XLabel: "timeout (ms)",
+		YLabel: "replies arriving after the timeout (fraction, log)",
+		LogY:   true,
+	}, ss...)
+	if err != nil {
 		return nil, fmt.Errorf("timeouts: %w", err)
 	}
-	if err := plotutil.AddScatters(p, "simulated", sim); err != nil {
-		return nil, fmt.Errorf("timeouts: %w", err)
-	}
-	p.Legend.Top = true
 	return p, nil
 }
 

@@ -3,6 +3,7 @@ package truth
 import (
 	"fmt"
 
+	"github.com/dslessons/course/pkg/table"
 	"github.com/dslessons/course/pkg/twogenerals"
 )
 
@@ -42,7 +43,7 @@ func (r LastMessageResult) Rows() [][]string {
 }
 
 func (r LastMessageResult) String() string {
-	return fmt.Sprintf("%s\ndisagreeing patterns: %v\n", r.Analysis, r.Analysis.Disagreements) + table(r.Header(), r.Rows())
+	return fmt.Sprintf("%s\ndisagreeing patterns: %v\n", r.Analysis, r.Analysis.Disagreements) + table.String(r.Header(), r.Rows())
 }
 
 // EveryResult summarises the check of every valid deterministic protocol

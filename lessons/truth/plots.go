@@ -3,14 +3,10 @@ package truth
 import (
 	"fmt"
 
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-
 	"github.com/dslessons/course/pkg/plots"
 	"github.com/dslessons/course/pkg/twogenerals"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
 )
 
 // Series is the data of one curve: the closed form (a line) and the
@@ -20,25 +16,36 @@ type Series struct {
 	Exact, Sim plotter.XYs
 }
 
-func addSeries(p *plot.Plot, ss []Series) error {
+// chart draws each Series as a line (exact) and dots of the same colour
+// (simulated), with one legend entry per Series.
+func chart(opt plots.ChartOptions, ss []Series) (*plot.Plot, error) {
+	var cs []plots.Series
 	for i, s := range ss {
-		l, err := plotter.NewLine(s.Exact)
-		if err != nil {
-			return fmt.Errorf("truth: %w", err)
-		}
-		l.Color = plotutil.Color(i)
-		l.Dashes = plotutil.Dashes(i % 4)
-		l.Width = vg.Points(1.5)
-		sc, err := plotter.NewScatter(s.Sim)
-		if err != nil {
-			return fmt.Errorf("truth: %w", err)
-		}
-		sc.Color = l.Color
-		sc.Shape = draw.CircleGlyph{}
-		p.Add(l, sc)
-		p.Legend.Add(s.Name, l, sc)
+		cs = append(cs,
+			plots.Series{Name: s.Name, X: xs(s.Exact), Y: ys(s.Exact), Style: plots.Line, Color: i},
+			plots.Series{X: xs(s.Sim), Y: ys(s.Sim), Style: plots.Points, Color: i})
 	}
-	return nil
+	p, err := plots.Chart(opt, cs...)
+	if err != nil {
+		return nil, fmt.Errorf("truth: %w", err)
+	}
+	return p, nil
+}
+
+func xs(pts plotter.XYs) []float64 {
+	out := make([]float64, len(pts))
+	for i, p := range pts {
+		out[i] = p.X
+	}
+	return out
+}
+
+func ys(pts plotter.XYs) []float64 {
+	out := make([]float64, len(pts))
+	for i, p := range pts {
+		out[i] = p.Y
+	}
+	return out
 }
 
 // BothAttackData returns, per loss p, the closed-form and simulated
@@ -59,31 +66,19 @@ func BothAttackData(r SweepResult) []Series {
 // PlotBothAttack draws P(both attack) against messengers per leg, one
 // line (closed form) and one set of dots (simulation) per loss p.
 func PlotBothAttack(r SweepResult) (*plot.Plot, error) {
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("Coordinated attack, %d legs: lines exact, dots simulated (%d runs/point, seeds from %d)", r.Config.Legs, r.Config.Trials, r.Config.Seed)
-	p.X.Label.Text = "messengers per leg n"
-	p.Y.Label.Text = "P(both attack)"
-	p.X.Tick.Marker = plots.IntegerTicks{}
-	p.Y.Min, p.Y.Max = 0, 1
-	p.Add(plotter.NewGrid())
-	if err := addSeries(p, BothAttackData(r)); err != nil {
-		return nil, err
-	}
-	p.Legend.Top, p.Legend.Left = false, false
-	return p, nil
+	return chart(plots.ChartOptions{
+		Title:    fmt.Sprintf("Coordinated attack, %d legs: lines exact, dots simulated (%d runs/point, seeds from %d)", r.Config.Legs, r.Config.Trials, r.Config.Seed),
+		XLabel:   "messengers per leg n",
+		YLabel:   "P(both attack)",
+		IntegerX: true,
+		YRange:   true, YMin: 0, YMax: 1,
+		LegendBottom: true,
+	}, BothAttackData(r))
 }
 
 // PlotDisagree draws P(exactly one general attacks) against n on a log
 // scale (zero estimates are left out).
 func PlotDisagree(r SweepResult) (*plot.Plot, error) {
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("Disagreement, %d legs: lines exact, dots simulated (%d runs/point, seeds from %d)", r.Config.Legs, r.Config.Trials, r.Config.Seed)
-	p.X.Label.Text = "messengers per leg n"
-	p.Y.Label.Text = "P(one attacks alone), log scale"
-	p.X.Tick.Marker = plots.IntegerTicks{}
-	p.Y.Scale = plot.LogScale{}
-	p.Y.Tick.Marker = plot.LogTicks{Prec: 1}
-	p.Add(plotter.NewGrid())
 	var ss []Series
 	for _, loss := range r.Config.Losses {
 		s := Series{Name: fmt.Sprintf("p=%g", loss)}
@@ -99,11 +94,14 @@ func PlotDisagree(r SweepResult) (*plot.Plot, error) {
 			ss = append(ss, s)
 		}
 	}
-	if err := addSeries(p, ss); err != nil {
-		return nil, err
-	}
-	p.Legend.Top, p.Legend.Left = false, true
-	return p, nil
+	return chart(plots.ChartOptions{
+		Title:        fmt.Sprintf("Disagreement, %d legs: lines exact, dots simulated (%d runs/point, seeds from %d)", r.Config.Legs, r.Config.Trials, r.Config.Seed),
+		XLabel:       "messengers per leg n",
+		YLabel:       "P(one attacks alone), log scale",
+		IntegerX:     true,
+		LogY:         true,
+		LegendBottom: true, LegendLeft: true,
+	}, ss)
 }
 
 // PracticalData returns, per loss p, exact and simulated P(both attack) vs n.
@@ -123,17 +121,13 @@ func PracticalData(r PracticalResult) []Series {
 // PlotPractical draws P(coordinated attack) of the practical protocol
 // against the number of labelled messages, per loss p.
 func PlotPractical(r PracticalResult) (*plot.Plot, error) {
-	p := plot.New()
 	c := r.Config
-	p.Title.Text = fmt.Sprintf("Timeouts + n labelled messages + sized acks (risk %g, seeds from %d)", c.Risk, c.Seed)
-	p.X.Label.Text = "labelled messages sent by A, n"
-	p.Y.Label.Text = "P(both attack)"
-	p.X.Tick.Marker = plots.IntegerTicks{}
-	p.Y.Min, p.Y.Max = 0, 1
-	p.Add(plotter.NewGrid())
-	if err := addSeries(p, PracticalData(r)); err != nil {
-		return nil, err
-	}
-	p.Legend.Top = false
-	return p, nil
+	return chart(plots.ChartOptions{
+		Title:    fmt.Sprintf("Timeouts + n labelled messages + sized acks (risk %g, seeds from %d)", c.Risk, c.Seed),
+		XLabel:   "labelled messages sent by A, n",
+		YLabel:   "P(both attack)",
+		IntegerX: true,
+		YRange:   true, YMin: 0, YMax: 1,
+		LegendBottom: true,
+	}, PracticalData(r))
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/dslessons/course/pkg/table"
 	"github.com/dslessons/course/pkg/twogenerals"
 )
 
@@ -110,5 +111,5 @@ func (r PracticalResult) Rows() [][]string {
 func (r PracticalResult) String() string {
 	c := r.Config
 	return fmt.Sprintf("window %d of max delay %d ticks, risk %g, %d runs per point, seeds from %d\n",
-		c.Window, c.MaxDelay, c.Risk, c.Trials, c.Seed) + table(r.Header(), r.Rows())
+		c.Window, c.MaxDelay, c.Risk, c.Trials, c.Seed) + table.String(r.Header(), r.Rows())
 }

@@ -3,8 +3,8 @@ package truth
 import (
 	"fmt"
 	"slices"
-	"strings"
 
+	"github.com/dslessons/course/pkg/table"
 	"github.com/dslessons/course/pkg/twogenerals"
 )
 
@@ -102,33 +102,5 @@ func (r SweepResult) Rows() [][]string {
 
 func (r SweepResult) String() string {
 	return fmt.Sprintf("%d legs, %d runs per point, seeds from %d\n", r.Config.Legs, r.Config.Trials, r.Config.Seed) +
-		table(r.Header(), r.Rows())
-}
-
-func table(header []string, rows [][]string) string {
-	w := make([]int, len(header))
-	for i, h := range header {
-		w[i] = len([]rune(h))
-	}
-	for _, row := range rows {
-		for i, c := range row {
-			w[i] = max(w[i], len([]rune(c)))
-		}
-	}
-	var b strings.Builder
-	line := func(cells []string) {
-		for i, c := range cells {
-			if i > 0 {
-				b.WriteString("  ")
-			}
-			b.WriteString(c)
-			b.WriteString(strings.Repeat(" ", w[i]-len([]rune(c))))
-		}
-		b.WriteString("\n")
-	}
-	line(header)
-	for _, row := range rows {
-		line(row)
-	}
-	return b.String()
+		table.String(r.Header(), r.Rows())
 }

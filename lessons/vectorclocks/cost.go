@@ -6,10 +6,9 @@ import (
 
 	"github.com/dslessons/course/pkg/history"
 	"github.com/dslessons/course/pkg/lamport"
+	"github.com/dslessons/course/pkg/plots"
 	"github.com/dslessons/course/pkg/vclock"
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg/draw"
 )
 
 // CostRow is the timestamp size per message for one number of nodes.
@@ -82,33 +81,22 @@ func CostPlot(r CostResult) (*plot.Plot, error) {
 	if len(r.Rows) == 0 {
 		return nil, fmt.Errorf("vectorclocks: no data to plot")
 	}
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("Timestamp bytes per message (seed %d)", r.Seed)
-	p.X.Label.Text = "nodes n"
-	p.Y.Label.Text = "bytes per message"
-	p.Legend.Top, p.Legend.Left = true, true
-	series := []struct {
-		name string
-		get  func(CostRow) float64
-	}{
-		{"vector clock, 8-byte entries (8n)", func(c CostRow) float64 { return c.Fixed }},
-		{"vector clock, varint entries", func(c CostRow) float64 { return c.Varint }},
-		{"Lamport timestamp, varint", func(c CostRow) float64 { return c.Lamport }},
+	n := len(r.Rows)
+	x, fixed, varint, lamport := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	for i, c := range r.Rows {
+		x[i], fixed[i], varint[i], lamport[i] = float64(c.Nodes), c.Fixed, c.Varint, c.Lamport
 	}
-	for i, s := range series {
-		xy := make(plotter.XYs, len(r.Rows))
-		for k, c := range r.Rows {
-			xy[k] = plotter.XY{X: float64(c.Nodes), Y: s.get(c)}
-		}
-		l, pts, err := plotter.NewLinePoints(xy)
-		if err != nil {
-			return nil, err
-		}
-		l.Color = palette[i%len(palette)]
-		pts.Color = l.Color
-		pts.Shape = draw.CircleGlyph{}
-		p.Add(l, pts)
-		p.Legend.Add(s.name, l, pts)
+	p, err := plots.Chart(plots.ChartOptions{
+		Title:      fmt.Sprintf("Timestamp bytes per message (seed %d)", r.Seed),
+		XLabel:     "nodes n",
+		YLabel:     "bytes per message",
+		LegendLeft: true,
+	},
+		plots.Series{Name: "vector clock, 8-byte entries (8n)", X: x, Y: fixed, Style: plots.LinePoints, Color: 0},
+		plots.Series{Name: "vector clock, varint entries", X: x, Y: varint, Style: plots.LinePoints, Color: 1},
+		plots.Series{Name: "Lamport timestamp, varint", X: x, Y: lamport, Style: plots.LinePoints, Color: 2})
+	if err != nil {
+		return nil, fmt.Errorf("vectorclocks: %w", err)
 	}
 	return p, nil
 }

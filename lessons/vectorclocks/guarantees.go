@@ -7,6 +7,7 @@ import (
 	"github.com/dslessons/course/lessons/logicaltime"
 	"github.com/dslessons/course/pkg/history"
 	"github.com/dslessons/course/pkg/lamport"
+	"github.com/dslessons/course/pkg/table"
 	"github.com/dslessons/course/pkg/vclock"
 )
 
@@ -55,10 +56,7 @@ func (r GuaranteeReport) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d random executions (seeds %d…%d), %d nodes, %d events each\n",
 		r.Config.Histories, r.Config.Seed, r.Config.Seed+uint64(r.Config.Histories)-1, r.Config.Nodes, r.Config.Events)
-	_, rows := r.Table()
-	for _, row := range rows {
-		fmt.Fprintf(&b, "%-40s %8s cases, %6s violations\n", row[0], row[1], row[2])
-	}
+	b.WriteString(table.String(r.Table()))
 	if ex := r.Lamport.Example; ex != "" {
 		fmt.Fprintf(&b, "for example (seed %d): %s\n", r.Lamport.ExampleSeed, ex)
 	}

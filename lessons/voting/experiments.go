@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/dslessons/course/pkg/netsim"
+	"github.com/dslessons/course/pkg/table"
 )
 
 // SweepConfig runs many cold-start elections per timeout spread.
@@ -105,7 +106,7 @@ func (r SweepResult) Rows() [][]string {
 
 func (r SweepResult) String() string {
 	return fmt.Sprintf("%d nodes, %s, %d runs per row, seeds %d..%d, limit %v\n", r.Config.Base.Nodes, r.Config.Base.Rule,
-		r.Config.Runs, r.Config.Base.Seed, r.Config.Base.Seed+uint64(r.Config.Runs)-1, r.Config.Limit) + table(r.Header(), r.Rows())
+		r.Config.Runs, r.Config.Base.Seed, r.Config.Base.Seed+uint64(r.Config.Runs)-1, r.Config.Limit) + table.String(r.Header(), r.Rows())
 }
 
 // PartitionConfig is the split-brain scenario: the cluster elects a

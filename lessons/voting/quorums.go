@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/dslessons/course/pkg/quorum"
+	"github.com/dslessons/course/pkg/table"
 )
 
 // RWCell is one (R, W) configuration.
@@ -66,7 +67,9 @@ func (g RWGrid) Agree() bool {
 	return true
 }
 
-func (g RWGrid) String() string { return fmt.Sprintf("N=%d\n", g.N) + table(g.Header(), g.Rows()) }
+func (g RWGrid) String() string {
+	return fmt.Sprintf("N=%d\n", g.N) + table.String(g.Header(), g.Rows())
+}
 
 // WeightedRow is one threshold of a weighted system.
 type WeightedRow struct {
@@ -147,7 +150,7 @@ func (r WeightedResult) Rows() [][]string {
 }
 
 func (r WeightedResult) String() string {
-	return fmt.Sprintf("weights %v (total %d)\n", r.Weights, r.Total) + table(r.Header(), r.Rows())
+	return fmt.Sprintf("weights %v (total %d)\n", r.Weights, r.Total) + table.String(r.Header(), r.Rows())
 }
 
 // TallyCase is a named set of ballots.
@@ -203,31 +206,4 @@ func TallyRows(cases []TallyCase) (header []string, rows [][]string) {
 		rows = append(rows, []string{c.Name, fmt.Sprint(c.System), strings.Join(vs, " "), c.Tally.Outcome.String(), fmt.Sprint(c.Tally.Winners)})
 	}
 	return header, rows
-}
-
-func table(header []string, rows [][]string) string {
-	w := make([]int, len(header))
-	for i, h := range header {
-		w[i] = len([]rune(h))
-	}
-	for _, row := range rows {
-		for i, c := range row {
-			w[i] = max(w[i], len([]rune(c)))
-		}
-	}
-	var b strings.Builder
-	line := func(cells []string) {
-		for i, c := range cells {
-			if i > 0 {
-				b.WriteString("  ")
-			}
-			b.WriteString(c + strings.Repeat(" ", w[i]-len([]rune(c))))
-		}
-		b.WriteString("\n")
-	}
-	line(header)
-	for _, row := range rows {
-		line(row)
-	}
-	return b.String()
 }

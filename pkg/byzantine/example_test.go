@@ -26,6 +26,7 @@ func ExampleWriteTable() {
 	byzantine.WriteTable(os.Stdout, res.Trace)
 	// Output:
 	// level  path  from  to  value    sender
+	// -----  ----  ----  --  -------  -------
 	// 0      0     0     1   Attack   loyal
 	// 0      0     0     2   Attack   loyal
 	// 0      0     0     3   Attack   loyal

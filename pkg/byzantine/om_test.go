@@ -205,8 +205,9 @@ func TestTraceStructure(t *testing.T) {
 	var b strings.Builder
 	require.NoError(t, WriteTable(&b, res.Trace))
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
-	assert.Len(t, lines, 10)
+	assert.Len(t, lines, 11, "header, rule, one line per message")
 	assert.Contains(t, lines[0], "level")
+	assert.True(t, strings.HasPrefix(lines[1], "-----  ----"), lines[1])
 }
 
 func TestRandomStrategyDeterministic(t *testing.T) {

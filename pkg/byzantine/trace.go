@@ -1,11 +1,11 @@
 package byzantine
 
 import (
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
+
+	"github.com/dslessons/course/pkg/table"
 )
 
 func formatPath(p []int) string {
@@ -16,12 +16,12 @@ func formatPath(p []int) string {
 	return strings.Join(s, "→")
 }
 
-// WriteTable prints a trace as an aligned table, one message per line, in
-// the order the messages were sent.
-func WriteTable(w io.Writer, hops []Hop) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "level\tpath\tfrom\tto\tvalue\tsender")
-	for _, h := range hops {
+// TraceTable gives a trace as a table, one row per message, in the order
+// the messages were sent.
+func TraceTable(hops []Hop) (header []string, rows [][]string) {
+	header = []string{"level", "path", "from", "to", "value", "sender"}
+	rows = make([][]string, len(hops))
+	for i, h := range hops {
 		v := h.Value.String()
 		if !h.Sent {
 			v = "-"
@@ -30,9 +30,15 @@ func WriteTable(w io.Writer, hops []Hop) error {
 		if h.Traitor {
 			who = "traitor"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%s\t%s%s\n", h.Level, formatPath(h.Path), h.From, h.To, v, who, h.Note)
+		rows[i] = []string{strconv.Itoa(h.Level), formatPath(h.Path), strconv.Itoa(h.From), strconv.Itoa(h.To), v, who + h.Note}
 	}
-	return tw.Flush()
+	return header, rows
+}
+
+// WriteTable prints TraceTable as aligned text (see pkg/table).
+func WriteTable(w io.Writer, hops []Hop) error {
+	header, rows := TraceTable(hops)
+	return table.Write(w, header, rows)
 }
 
 // LevelCounts returns how many messages were sent at each level of a trace.

@@ -230,6 +230,12 @@
 // lines into the log box. Trace.SpaceTime gives plain data for drawing a
 // space-time diagram: the node lines, and per event its node, time, kind,
 // label and, for deliveries and drops, the sender and send time.
+// Trace.History converts a trace into a history.History (package
+// pkg/history) for pkg/plots.SpaceTime, on chosen lanes, with a label per
+// event; Trace.AppendHistory stacks several traces in one diagram:
+//
+//	h, labels, err := sim.Trace().History(netsim.HistoryOptions{})
+//	p, err := plots.SpaceTime(h, plots.SpaceTimeOptions{Title: "ping", Labels: labels})
 //
 // # Randomness and determinism
 //

@@ -242,3 +242,37 @@ func ExampleTrace_SpaceTime() {
 	// lines: [A B]
 	// arrow A@0.000ms -> B@2.000ms "hi"
 }
+
+// History turns a trace into a history.History for pkg/plots.SpaceTime,
+// with a label per event; a message dropped at a crashed receiver is
+// drawn up to the receiver's line.
+func ExampleTrace_History() {
+	sim, _ := netsim.New(netsim.Config{DefaultLink: netsim.Link{Delay: netsim.Const(2 * netsim.Millisecond)}})
+	_ = sim.AddNode("A", netsim.NodeFunc(func(ctx *netsim.Context, ev netsim.Event) {
+		if ev.Kind == netsim.Start {
+			ctx.Send("B", "hi")
+			ctx.SetTimer(3*netsim.Millisecond, "again")
+		}
+		if ev.Kind == netsim.Timer {
+			ctx.Send("B", "hi")
+		}
+	}))
+	_ = sim.AddNode("B", netsim.NodeFunc(func(*netsim.Context, netsim.Event) {}))
+	_ = sim.At(netsim.Millisecond * 4).Crash("B")
+	_ = sim.Run(netsim.Forever)
+	h, labels, err := sim.Trace().History(netsim.HistoryOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for i, e := range h.Events {
+		fmt.Printf("%gms %s %s %q\n", e.Time, h.Nodes[e.Node], e.Kind, labels[i])
+	}
+	// Output:
+	// 0ms A send "send"
+	// 2ms B receive "recv"
+	// 3ms A local "timer"
+	// 3ms A send "send"
+	// 4ms B local "CRASH"
+	// 5ms B receive "dropped (crashed)"
+}

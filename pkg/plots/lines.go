@@ -89,13 +89,17 @@ func Chart(opt ChartOptions, series ...Series) (*plot.Plot, error) {
 	p.Y.Label.Text = opt.YLabel
 	if opt.LogX {
 		p.X.Scale = plot.LogScale{}
-		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.X.Tick.Marker = LogTicks{}
 	} else if opt.IntegerX {
 		p.X.Tick.Marker = IntegerTicks{}
+	} else {
+		p.X.Tick.Marker = CleanTicks{}
 	}
 	if opt.LogY {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = LogTicks{}
+	} else {
+		p.Y.Tick.Marker = CleanTicks{}
 	}
 	if opt.YRange {
 		p.Y.Min, p.Y.Max = opt.YMin, opt.YMax

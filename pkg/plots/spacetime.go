@@ -64,7 +64,9 @@ func SpaceTime(h *history.History, opt SpaceTimeOptions) (*plot.Plot, error) {
 	}
 	p.NominalY(names...)
 	p.Add(st)
-	if !timed {
+	if timed {
+		p.X.Tick.Marker = CleanTicks{}
+	} else {
 		p.X.Tick.Marker = IntegerTicks{}
 	}
 	xmin, xmax, _, _ := st.DataRange()

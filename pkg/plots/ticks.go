@@ -37,3 +37,50 @@ func (IntegerTicks) Ticks(lo, hi float64) []plot.Tick {
 	}
 	return ticks
 }
+
+// LogTicks marks powers of ten on a logarithmic axis, like gonum's
+// plot.LogTicks, but labels them cleanly ("1e-05", "0.001", "100") rather
+// than with the rounding error of the computed power ("9.9999e-06").
+type LogTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (LogTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := plot.LogTicks{Prec: -1}.Ticks(lo, hi)
+	for i, t := range ticks {
+		if t.Label == "" {
+			continue
+		}
+		v, err := strconv.ParseFloat(strconv.FormatFloat(t.Value, 'g', 12, 64), 64)
+		if err == nil {
+			ticks[i].Label = strconv.FormatFloat(v, 'g', -1, 64)
+		}
+	}
+	return ticks
+}
+
+// CleanTicks is gonum's default ticker with labels written the short way:
+// "250" and "0.25" rather than "250.00" and "0.25000". Chart uses it for
+// linear axes.
+type CleanTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (CleanTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i, t := range ticks {
+		if t.Label == "" {
+			continue
+		}
+		v, err := strconv.ParseFloat(strconv.FormatFloat(t.Value, 'g', 10, 64), 64)
+		if err != nil {
+			continue
+		}
+		if v == 0 {
+			v = 0 // not -0
+		}
+		ticks[i].Label = strconv.FormatFloat(v, 'g', -1, 64)
+		if math.Abs(v) >= 1e6 || (v != 0 && math.Abs(v) < 1e-4) {
+			ticks[i].Label = strconv.FormatFloat(v, 'g', 3, 64)
+		}
+	}
+	return ticks
+}

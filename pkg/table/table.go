@@ -9,6 +9,10 @@
 //	// ----  -----
 //	// A     4
 //	// B     12
+//
+// A String method, which cannot return an error, uses String instead:
+//
+//	func (r Result) String() string { return table.String(r.Header(), r.Rows()) }
 package table
 
 import (
@@ -71,6 +75,17 @@ func Format(header []string, rows [][]string) (string, error) {
 		line(r)
 	}
 	return b.String(), nil
+}
+
+// String is Format for String methods, which cannot return an error: a
+// malformed table comes back as the error's text ("table: …"), the way
+// fmt prints a bad verb in place of its value.
+func String(header []string, rows [][]string) string {
+	s, err := Format(header, rows)
+	if err != nil {
+		return err.Error() + "\n"
+	}
+	return s
 }
 
 // Write writes Format's table to w.

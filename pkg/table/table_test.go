@@ -21,6 +21,14 @@ func TestFormat(t *testing.T) {
 	assert.Equal(t, "a\n-\n", buf.String())
 }
 
+func TestString(t *testing.T) {
+	header, rows := []string{"a", "bb"}, [][]string{{"xyz", "1"}}
+	want, err := Format(header, rows)
+	require.NoError(t, err)
+	assert.Equal(t, want, String(header, rows))
+	assert.Equal(t, "table: row 0 has 1 cells, header has 2\n", String(header, [][]string{{"1"}}))
+}
+
 func FuzzFormat(f *testing.F) {
 	f.Add("a", "b", "x", "yy")
 	f.Fuzz(func(t *testing.T, h1, h2, c1, c2 string) {

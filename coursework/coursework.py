@@ -37,7 +37,6 @@ import argparse
 import copy
 import csv
 import dataclasses
-import os
 import pathlib
 import re
 import secrets
@@ -521,7 +520,10 @@ def autograde(submissions: pathlib.Path, out: pathlib.Path, course: pathlib.Path
                 results.append(Result(student, assignment, 0, 0, 0, [], f"not graded: unknown assignment {assignment!r} or bad student id"))
                 print(f"{student:<20} {assignment:<34} not graded: {results[-1].error}", file=log)
                 continue
-            res = grade_one(course, adir, student, assignment, out)
+            try:
+                res = grade_one(course, adir, student, assignment, out)
+            except Exception as e:  # one broken submission must not stop the others
+                res = Result(student, assignment, 0, 0, 0, [], f"grading failed: {type(e).__name__}: {e}")
             results.append(res)
             print(f"{student:<20} {assignment:<34} {res.score:5.1f} / {res.max_score:<5.1f} graded in {res.seconds:5.1f} s"
                   + (f"  ERROR {res.error[:200]}" if res.error else ""), file=log)

@@ -104,6 +104,9 @@ func TestThreshold(t *testing.T) {
 	p, err := PlotThreshold(r)
 	require.NoError(t, err)
 	assert.Contains(t, p.Title.Text, "seed 1")
+	for _, pt := range r.Points {
+		assert.Less(t, pt.Rate(), p.Y.Max, "m=%d n=%d: the highest point must not touch the top", pt.M, pt.N)
+	}
 	_, err = Threshold(ThresholdConfig{Ms: []int{1}, MaxN: 5, Runs: 0})
 	assert.Error(t, err)
 	_, err = Threshold(ThresholdConfig{Ms: []int{7}, MaxN: 5, Runs: 1})

@@ -167,8 +167,11 @@ func PlotMessageTree(trace []bz.Hop, title string) (*plot.Plot, error) {
 	for _, n := range nodes {
 		p.X.Max = max(p.X.Max, n.X+0.9)
 	}
-	p.Y.Min, p.Y.Max = p.Y.Min-1, 1.5
+	// Room above the tree for the legend, which sits a little below the
+	// title rather than against it.
+	p.Y.Min, p.Y.Max = p.Y.Min-1, 2.5
 	p.Legend.Top, p.Legend.Left = true, true
+	p.Legend.YOffs = -vg.Points(6)
 	return p, nil
 }
 
@@ -192,7 +195,15 @@ func PlotThreshold(r ThresholdResult) (*plot.Plot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("byzantine: %w", err)
 	}
-	p.Y.Min = 0
+	// Headroom above the highest rate, so its marker and the legend are not
+	// cut off by the top of the plot.
+	top := 0.0
+	for _, s := range ss {
+		for _, y := range s.Y {
+			top = max(top, y)
+		}
+	}
+	p.Y.Min, p.Y.Max = 0, max(top*1.35, 0.05)
 	return p, nil
 }
 

@@ -67,6 +67,18 @@ func TestMessageSumWithoutLossIsExact(t *testing.T) {
 	assert.Equal(t, 1000, items)
 	assert.Equal(t, uint64(8), r.Messages, "one query and one reply per worker")
 	assert.NotContains(t, r.String(), "no answer")
+	// Done when the last answer arrives: a few ms, within the slowest
+	// possible round trip of 2·5ms, long before the 20ms window closes.
+	assert.Positive(t, r.Time)
+	assert.LessOrEqual(t, r.Time, 10*netsim.Millisecond)
+	// The notebook sums the same 10,000 numbers as the shared-memory cell.
+	for seed := uint64(1); seed <= 20; seed++ {
+		r, err := MessageSum(MessageSumConfig{Seed: seed, Items: 10_000})
+		require.NoError(t, err)
+		assert.Equal(t, Sum(Items(seed, 10_000)), r.Total, "seed %d", seed)
+		assert.Equal(t, uint64(8), r.Messages, "seed %d", seed)
+		assert.LessOrEqual(t, r.Time, 10*netsim.Millisecond, "seed %d", seed)
+	}
 }
 
 // Without retries, the coordinator has the full picture only if all 2N
@@ -190,6 +202,14 @@ func TestScaleOutMatchesTheFormula(t *testing.T) {
 	assert.Equal(t, 32, b.Workers, "optimum near sqrt(W/(R·c)) ≈ 32")
 	assert.InDelta(t, 1000/74.25, b.Speedup, 1e-9)
 	assert.Less(t, r.Points[7].Speedup, r.Points[5].Speedup, "too many workers is slower")
+	// Try this in 01: a coordinator 10× cheaper moves the optimum near
+	// sqrt(W/(R·c)) = 100; by hand k=64: 6.5+10+15.625 = 32.125ms,
+	// k=128: 12.9+10+7.8125 = 30.7125ms, k=256: 2·256·0.1 = 51.2ms.
+	cheap, err := RunScale(ScaleConfig{PerMessage: 100 * netsim.Microsecond,
+		Workers: []int{1, 2, 4, 8, 16, 32, 64, 128, 256}})
+	require.NoError(t, err)
+	assert.Equal(t, 128, cheap.Best().Workers)
+	assert.Equal(t, 51200*netsim.Microsecond, cheap.Points[8].Time)
 	_, err = RunScale(ScaleConfig{Workers: []int{0}})
 	assert.ErrorContains(t, err, "intro: workers 0")
 }

@@ -109,7 +109,9 @@ type MessageSumResult struct {
 	Missing  []netsim.NodeID // workers the coordinator never heard from
 	Messages uint64          // messages sent
 	Lost     uint64          // messages lost
-	Time     netsim.Time     // when the coordinator stopped waiting
+	// Time is when the coordinator stopped waiting: when the last answer
+	// arrived if every worker answered, else when its last window closed.
+	Time netsim.Time
 }
 
 // Complete reports whether every worker's partial sum arrived.
@@ -171,6 +173,9 @@ func MessageSum(cfg MessageSumConfig) (MessageSumResult, error) {
 	coord := netsim.NodeFunc(func(ctx *netsim.Context, ev netsim.Event) {
 		switch ev.Kind {
 		case netsim.Start, netsim.Timer:
+			if ev.Kind == netsim.Timer && !slices.Contains(got, false) {
+				return // every answer is in: done at the last one's arrival
+			}
 			if ev.Kind == netsim.Timer && (!cfg.Retry || attempts >= cfg.Attempts) {
 				res.Time = ctx.Now() // give up: report what we have
 				return

@@ -1,6 +1,7 @@
 package netfailures
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -207,6 +208,15 @@ func TestPlotsCarryTheData(t *testing.T) {
 	d, err := PlotDowntime(c)
 	require.NoError(t, err)
 	assert.InDelta(t, c.Single.DowntimePerYear(), d.Y.Max, 1e-9)
+	// Every bar carries its value, so the short "2 independent" bar is readable.
+	labels := DowntimeLabels(c)
+	require.Len(t, labels, 3)
+	for i, r := range []Result{c.Single, c.Independent, c.Correlated} {
+		var v float64
+		_, err := fmt.Sscanf(labels[i], "%g min", &v)
+		require.NoError(t, err, labels[i])
+		assert.InDelta(t, r.DowntimePerYear(), v, 0.05, labels[i])
+	}
 	pts := []EffectivenessPoint{{0, 0.99}, {1, 0.01}}
 	e, err := PlotEffectiveness(pts, 1)
 	require.NoError(t, err)

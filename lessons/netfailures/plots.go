@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -88,11 +89,11 @@ func PlotRepairCDF(cfg Config, n int) (*plot.Plot, error) {
 		model.X, model.Y = append(model.X, x), append(model.Y, RepairCDF(cfg, x))
 	}
 	p, err := plots.Chart(plots.ChartOptions{
-		Title:      fmt.Sprintf("Time to repair: log-normal, median %g min, σ=%g (%d samples, seed %d)", cfg.RepairMedian, cfg.RepairSigma, n, cfg.Seed),
-		XLabel:     "time to repair (minutes, log scale)",
-		YLabel:     "fraction repaired within (probability)",
-		LogX:       true,
-		LegendLeft: true,
+		Title:        fmt.Sprintf("Time to repair: log-normal, median %g min, σ=%g (%d samples, seed %d)", cfg.RepairMedian, cfg.RepairSigma, n, cfg.Seed),
+		XLabel:       "time to repair (minutes, log scale)",
+		YLabel:       "fraction repaired within (probability)",
+		LogX:         true,
+		LegendBottom: true, // bottom right: the CDF is near 1 there
 	}, model, emp)
 	if err != nil {
 		return nil, fmt.Errorf("netfailures: %w", err)
@@ -100,7 +101,18 @@ func PlotRepairCDF(cfg Config, n int) (*plot.Plot, error) {
 	return p, nil
 }
 
-// PlotDowntime draws the service's downtime per year for the three cases.
+// DowntimeLabels are the values PlotDowntime writes above its bars, so that
+// a bar too short to see (two independent paths) still shows its number.
+func DowntimeLabels(c Comparison) []string {
+	var out []string
+	for _, r := range []Result{c.Single, c.Independent, c.Correlated} {
+		out = append(out, fmt.Sprintf("%.1f min", r.DowntimePerYear()))
+	}
+	return out
+}
+
+// PlotDowntime draws the service's downtime per year for the three cases,
+// with each bar's value written above it.
 func PlotDowntime(c Comparison) (*plot.Plot, error) {
 	vals := plotter.Values{c.Single.DowntimePerYear(), c.Independent.DowntimePerYear(), c.Correlated.DowntimePerYear()}
 	p := plot.New()
@@ -113,6 +125,19 @@ func PlotDowntime(c Comparison) (*plot.Plot, error) {
 	}
 	bars.Color = plotutil.Color(1)
 	p.Add(bars)
+	var at plotter.XYs
+	for i, v := range vals {
+		at = append(at, plotter.XY{X: float64(i), Y: v})
+	}
+	labels, err := plotter.NewLabels(plotter.XYLabels{XYs: at, Labels: DowntimeLabels(c)})
+	if err != nil {
+		return nil, fmt.Errorf("netfailures: %w", err)
+	}
+	for i := range labels.TextStyle {
+		labels.TextStyle[i].XAlign = text.XCenter
+	}
+	labels.Offset = vg.Point{Y: vg.Points(3)}
+	p.Add(labels)
 	p.NominalX("1 path", "2 independent", fmt.Sprintf("2, %.0f%% common", 100*c.Correlated.Config.Common))
 	return p, nil
 }

@@ -204,6 +204,17 @@ func runProber(cfg DetectorConfig, timeout netsim.Time) (*prober, error) {
 // MaxRTT is the longest round trip observed.
 func (r *DetectorResult) MaxRTT() netsim.Time { return slices.Max(r.RTTs) }
 
+// SlowerThan counts the probes whose round trip took longer than t.
+func (r *DetectorResult) SlowerThan(t netsim.Time) int {
+	n := 0
+	for _, x := range r.RTTs {
+		if x > t {
+			n++
+		}
+	}
+	return n
+}
+
 // RateAt returns the measured false-suspicion rate at timeout t, or
 // false if t was not among the timeouts tried.
 func (r *DetectorResult) RateAt(t netsim.Time) (float64, bool) {

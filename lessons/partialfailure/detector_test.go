@@ -72,6 +72,20 @@ func TestAsynchronousAlwaysSuspects(t *testing.T) {
 	assert.Equal(t, 300*ms1, last.Timeout)
 	assert.Greater(t, last.Rate, 0.004, "about half a percent even at 300 ms (bound: 0.5%)")
 	assert.Greater(t, r.MaxRTT(), 1000*ms1, "a round trip of over a second happens among 5000")
+	// The notebook: "several of the 5000 round trips took longer than a
+	// second, the longest over 4 s". By hand, P(RTT > 1 s) ≈ 2·(2/995)^1.2
+	// ≈ 0.00116, so about 5.8 of 5000 are expected; 2..15 is a wide
+	// Poisson range around that.
+	slow := r.SlowerThan(netsim.Second)
+	want := 5000 * 2 * math.Pow(2.0/995, 1.2)
+	assert.InDelta(t, 5.8, want, 0.05)
+	assert.GreaterOrEqual(t, slow, 2, "several, not one (seed %d)", cfg.Seed)
+	assert.LessOrEqual(t, slow, 15, "seed %d", cfg.Seed)
+	assert.Greater(t, r.MaxRTT(), 4*netsim.Second, "seed %d", cfg.Seed)
+	assert.InDelta(t, 4.6*float64(netsim.Second), float64(r.MaxRTT()), 0.05*float64(netsim.Second), "quoted as 4.6 s (seed %d)", cfg.Seed)
+	assert.Equal(t, 3, slow, "the notebook quotes 3 for seed %d", cfg.Seed)
+	assert.Equal(t, 0, r.SlowerThan(r.MaxRTT()))
+	assert.Equal(t, len(r.RTTs), r.SlowerThan(0))
 	assert.Contains(t, r.String(), "false suspicions at every timeout tried")
 
 	// The lighter log-normal tail: still some suspicions at 200 ms.

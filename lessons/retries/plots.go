@@ -5,7 +5,15 @@ import (
 
 	"github.com/dslessons/course/pkg/plots"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 )
+
+// legendClear moves a top-left legend down and right, off the title and
+// the y axis's top tick label.
+func legendClear(p *plot.Plot) {
+	p.Legend.XOffs = 4 * vg.Millimeter
+	p.Legend.YOffs = -4 * vg.Millimeter
+}
 
 // PlotCurves draws the mean delay per attempt, one line per strategy.
 func PlotCurves(r CurvesResult) (*plot.Plot, error) {
@@ -26,6 +34,7 @@ func PlotCurves(r CurvesResult) (*plot.Plot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("retries: plotting curves: %w", err)
 	}
+	legendClear(p)
 	return p, nil
 }
 
@@ -60,5 +69,6 @@ func plotSweep(r SweepResult, title, ylabel string, y func(SweepPoint) float64) 
 	if err != nil {
 		return nil, fmt.Errorf("retries: plotting sweep: %w", err)
 	}
+	legendClear(p)
 	return p, nil
 }

@@ -76,6 +76,11 @@ func TestContentionLockstepIsQuadratic(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, n*(n+1)/2, r.Calls, "N=%d", n)
 		assert.NoError(t, CheckLockstepCalls(n, r.Calls))
+		if n == 3 {
+			// By hand (notebook 04): each round is 4 crossings of 10ms; the
+			// f-th failure waits Delay(f) = 5·2^f, so 40 + (10+40) + (20+40).
+			assert.Equal(t, 150.0, r.Completion)
+		}
 	}
 }
 

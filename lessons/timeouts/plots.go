@@ -3,12 +3,14 @@ package timeouts
 import (
 	"fmt"
 	"image/color"
+	"math"
 	"strings"
 
 	"github.com/dslessons/course/pkg/plots"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -69,7 +71,7 @@ func PlotFalseTimeouts(r FalseTimeoutResult) (*plot.Plot, error) {
 	p, err := plots.Chart(plots.ChartOptions{
 		Title:  fmt.Sprintf("False timeouts vs timeout (%d requests, seed %d)", r.Config.Samples, r.Config.Seed),
 		XLabel: "timeout (ms)",
-		YLabel: "replies arriving after the timeout (fraction, log)",
+		YLabel: "false-timeout rate (log)", // short: gonum shrinks the plot to fit a long rotated label
 		LogY:   true,
 	}, ss...)
 	if err != nil {
@@ -79,15 +81,18 @@ func PlotFalseTimeouts(r FalseTimeoutResult) (*plot.Plot, error) {
 }
 
 // PlotShift draws the measured RTTs of the adaptive run (points) and the
-// timeout each estimator used over time (lines); the crash ends the plot.
+// timeout each estimator used over time (lines), on a log y axis so that
+// the 1 s initial RTO and the 6 ms RTTs both fit; dashed grey vertical
+// lines mark the shift and the crash, where the data end.
 func PlotShift(r ShiftResult) (*plot.Plot, error) {
 	if len(r.Runs) == 0 {
 		return nil, fmt.Errorf("timeouts: no runs to plot")
 	}
 	p := plot.New()
-	p.Title.Text = fmt.Sprintf("Timeouts while the path slows down at %g s (seed %d)", r.Config.Shift/1000, r.Config.Seed)
+	p.Title.Text = fmt.Sprintf("Timeouts: path slows down at %g s, server crashes at %g s (seed %d)",
+		r.Config.Shift/1000, r.Config.Crash/1000, r.Config.Seed)
 	p.X.Label.Text = "time (s)"
-	p.Y.Label.Text = "round-trip time / timeout (ms)"
+	p.Y.Label.Text = "RTT, timeout (ms, log)" // short: gonum shrinks the plot to fit a long rotated label
 	// The RTTs shown are those measured in the adaptive run (the last
 	// run whose name starts with "adaptive"), else in the first run.
 	src := r.Runs[0]
@@ -109,7 +114,7 @@ func PlotShift(r ShiftResult) (*plot.Plot, error) {
 	sc.GlyphStyle.Color = color.Gray{Y: 150}
 	sc.GlyphStyle.Radius = vg.Points(1.5)
 	p.Add(sc)
-	p.Legend.Add("measured RTT ("+src.Name+" run)", sc)
+	p.Legend.Add("measured RTT ("+strings.SplitN(src.Name, " ", 2)[0]+" run)", sc)
 	for i, run := range r.Runs {
 		var line plotter.XYs
 		for _, t := range run.Timeline {
@@ -127,7 +132,32 @@ func PlotShift(r ShiftResult) (*plot.Plot, error) {
 		p.Add(l)
 		p.Legend.Add("timeout: "+run.Name, l)
 	}
-	p.Y.Max = min(p.Y.Max, 700) // clip the 1 s initial RTO; leaves room for the legend
-	p.Legend.Top, p.Legend.Left = true, true
+	p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plots.LogTicks{}
+	// From 0.1 ms, far below every RTT: the bottom right (after the shift
+	// all RTTs exceed 20 ms) stays free for the legend.
+	// Powers of ten at both ends: log ticks then stay inside the range.
+	lo, hi := 0.1, math.Pow(10, math.Ceil(math.Log10(1.5*max(p.Y.Max, 1000))))
+	for _, m := range []struct {
+		at    float64
+		label string
+		align text.XAlignment
+	}{{r.Config.Shift, "path slows down ", text.XRight}, {r.Config.Crash, "server crashes ", text.XRight}} {
+		x := m.at / 1000
+		l, err := plotter.NewLine(plotter.XYs{{X: x, Y: lo}, {X: x, Y: hi}})
+		if err != nil {
+			return nil, fmt.Errorf("timeouts: %w", err)
+		}
+		l.Color, l.Dashes = color.Gray{Y: 100}, []vg.Length{vg.Points(4), vg.Points(3)}
+		p.Add(l)
+		lb, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: x, Y: hi / 1.6}}, Labels: []string{m.label}})
+		if err != nil {
+			return nil, fmt.Errorf("timeouts: %w", err)
+		}
+		lb.TextStyle[0].XAlign = m.align
+		p.Add(lb)
+	}
+	p.Y.Min, p.Y.Max = lo, hi // the initial 1 s RTO is not clipped
+	p.X.Min = 0
+	p.Legend.Top, p.Legend.Left = false, false
 	return p, nil
 }

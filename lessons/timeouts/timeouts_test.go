@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dslessons/course/pkg/retry"
+	"gonum.org/v1/plot"
 )
 
 func TestQueueMatchesMM1(t *testing.T) {
@@ -102,6 +103,11 @@ func TestFalseTimeoutsFollowSurvival(t *testing.T) {
 	assert.Equal(t, 60.0, r.Points[9].Timeout)
 	assert.Greater(t, r.Points[9].Simulated, 0.0)
 	assert.Less(t, r.Points[9].Simulated, 0.005)
+	// "more than one reply in a thousand (about 1.4)": by hand,
+	// P(RTT > 60) = P(lognormal > 55) = 1 − Φ(ln(55/5)/0.8) = 1 − Φ(2.997) ≈ 0.00136.
+	assert.InDelta(t, 0.00136, r.Points[9].Survival, 0.00001)
+	assert.Greater(t, r.Points[9].Simulated, 0.001)
+	assert.InDelta(t, 0.0014, r.Points[9].Simulated, 0.00005, "printed as 0.00143")
 
 	bad := cfg
 	bad.Timeouts = []float64{-1}
@@ -215,9 +221,13 @@ func TestPlotsCarryTheData(t *testing.T) {
 	require.NoError(t, err)
 	sp, err := PlotShift(s)
 	require.NoError(t, err)
-	assert.LessOrEqual(t, sp.X.Max, 20.0, "the plot stops at the crash")
+	assert.Equal(t, 20.0, sp.X.Max, "the plot stops at the crash, marked by a line")
 	assert.Equal(t, 1000.0, s.Runs[2].Timeline[0].Timeout, "RFC 6298 starts at 1 s")
-	assert.Equal(t, 700.0, sp.Y.Max, "the y axis is clipped at 700 ms so the 11 ms RTTs stay visible")
+	assert.Greater(t, sp.Y.Max, 1000.0, "the initial 1 s RTO is not clipped")
+	assert.Less(t, sp.Y.Min, 1.0, "below every RTT: room for the legend")
+	assert.IsType(t, plot.LogScale{}, sp.Y.Scale)
+	assert.Contains(t, sp.Title.Text, "slows down at 10 s")
+	assert.Contains(t, sp.Title.Text, "crashes at 20 s")
 	_, err = PlotShift(ShiftResult{})
 	assert.Error(t, err)
 }

@@ -59,8 +59,12 @@ type EveryResult struct {
 }
 
 func (r EveryResult) String() string {
-	return fmt.Sprintf("k=%d: %d valid protocols, all can disagree: %t, fewest disagreeing patterns: %d of %d",
-		r.K, r.Protocols, r.AllCanDisagree, r.FewestDisagreements, 1<<r.K)
+	noun := "valid protocols"
+	if r.Protocols == 1 {
+		noun = "valid protocol"
+	}
+	return fmt.Sprintf("k=%d: %d %s, all can disagree: %t, fewest disagreeing patterns: %d of %d",
+		r.K, r.Protocols, noun, r.AllCanDisagree, r.FewestDisagreements, 1<<r.K)
 }
 
 // EveryProtocol enumerates every valid deterministic k-message protocol

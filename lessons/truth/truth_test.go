@@ -87,6 +87,11 @@ func TestEveryProtocol(t *testing.T) {
 		assert.True(t, r.AllCanDisagree, "k=%d", k)
 		assert.Equal(t, 1, r.FewestDisagreements, "k=%d: the best any protocol does is one bad pattern", k)
 		assert.Contains(t, r.String(), "all can disagree: true")
+		if k == 1 {
+			assert.Contains(t, r.String(), "1 valid protocol,")
+		} else {
+			assert.Contains(t, r.String(), "valid protocols,")
+		}
 	}
 	_, err := EveryProtocol(5)
 	assert.Error(t, err)
@@ -104,8 +109,9 @@ func TestPracticalSweep(t *testing.T) {
 	}
 	// Claims of notebook 09: with 12 labelled messages every loss rate in
 	// the grid coordinates at least 97% of the time; B attacking alone never
-	// disappears, stays under 4% once n >= 3, but at p = 0.5 misses the 1%
-	// target (the loss estimated from a few messages is too optimistic).
+	// disappears, stays under 4% once n >= 3, but misses the 1% target for
+	// most n >= 3 at every p (the loss estimated from a few messages is too
+	// optimistic).
 	for _, pt := range r.Points {
 		if pt.Messengers == 12 {
 			assert.Greater(t, pt.Exact.BothAttack, 0.97, "p=%g", pt.Loss)
@@ -118,6 +124,17 @@ func TestPracticalSweep(t *testing.T) {
 			assert.Greater(t, pt.Exact.OnlyB, cfg.Risk, "n=%d", pt.Messengers)
 		}
 	}
+	misses := r.RiskMisses(3)
+	require.Len(t, misses, len(cfg.Losses))
+	for _, m := range misses {
+		assert.Equal(t, 10, m.Points, "p=%g", m.Loss)
+		assert.Greater(t, m.Above, m.Points/2, "seed %d: %v", cfg.Seed, m)
+	}
+	// The counts quoted in notebook 09 (exact probabilities, no sampling).
+	assert.Equal(t, []int{8, 10, 10}, []int{misses[0].Above, misses[1].Above, misses[2].Above})
+	pa, err := PlotPracticalAlone(r)
+	require.NoError(t, err)
+	assert.Contains(t, pa.Y.Label.Text, "B attacks alone")
 	assert.Contains(t, r.String(), "seeds from 1")
 	_, err = PracticalSweep(PracticalConfig{})
 	assert.Error(t, err)

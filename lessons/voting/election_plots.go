@@ -92,15 +92,19 @@ func PlotLeadership(r PartitionRun, cfg PartitionConfig) (*plot.Plot, error) {
 	}
 	n := float64(cfg.Base.Nodes)
 	for _, t := range []struct {
-		at   netsim.Time
-		name string
-	}{{cfg.PartitionAt, "partition"}, {cfg.HealAt, "heal"}} {
+		at     netsim.Time
+		name   string
+		dashes []vg.Length
+		c      color.Color
+	}{
+		{cfg.PartitionAt, "partition", []vg.Length{vg.Points(6), vg.Points(3)}, color.RGBA{R: 200, A: 255}},
+		{cfg.HealAt, "heal", []vg.Length{vg.Points(1.5), vg.Points(2.5)}, color.RGBA{G: 130, B: 60, A: 255}},
+	} {
 		l, err := plotter.NewLine(plotter.XYs{{X: ms(t.at), Y: -0.5}, {X: ms(t.at), Y: n - 0.5}})
 		if err != nil {
 			return nil, fmt.Errorf("voting: %w", err)
 		}
-		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-		l.Color = color.Gray{Y: 90}
+		l.Dashes, l.Color, l.Width = t.dashes, t.c, vg.Points(1.5)
 		p.Add(l)
 		p.Legend.Add(t.name, l)
 	}

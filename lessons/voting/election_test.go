@@ -94,6 +94,10 @@ func TestElectionSweepClaims(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, p.Title.Text, "seeds from 1")
 	assert.Len(t, r.Rows(), len(r.Spreads))
+	// No run elected with 150–150 ms: no times to report, shown as "—".
+	require.Zero(t, by[0].Elected)
+	assert.Equal(t, []string{"—", "—", "—"}, r.Rows()[0][5:8])
+	assert.NotEqual(t, "—", r.Rows()[len(r.Rows())-1][5])
 }
 
 // With a majority quorum and a lease shorter than the minimum election
@@ -110,6 +114,7 @@ func TestPartitionSplitBrain(t *testing.T) {
 		maj, any := runs[0], runs[1]
 		require.Equal(t, Majority, maj.Rule)
 		assert.Equal(t, 1, maj.MaxLeaders, "seed %d: %v", seed, maj)
+		assert.Contains(t, maj.String(), "at most 1 leader at once", "seed %d", seed)
 		assert.Zero(t, maj.SplitBrain, "seed %d", seed)
 		assert.Equal(t, 2, any.MaxLeaders, "seed %d: %v", seed, any)
 		assert.Greater(t, any.SplitBrain, netsim.Second, "seed %d: %v", seed, any)
@@ -134,6 +139,16 @@ func TestPartitionSplitBrain(t *testing.T) {
 		afterHeal = afterHeal || iv.From > DefaultPartition().HealAt
 	}
 	assert.True(t, afterHeal)
+	// Notebook 11: after the heal a node of the minority side wins (the
+	// model has no logs to stop it), and the no-quorum candidate becomes
+	// leader only when its VoteWindow has passed, later than the majority
+	// candidate, which wins as soon as a majority has voted.
+	last := maj.Intervals[len(maj.Intervals)-1]
+	assert.Greater(t, last.From, DefaultPartition().HealAt)
+	assert.Contains(t, maj.Minority, last.Node, "seed %d: %v", DefaultPartition().Base.Seed, maj.Intervals)
+	first := runs[1].Intervals[0].From
+	assert.Greater(t, first, maj.Intervals[0].From)
+	assert.GreaterOrEqual(t, first, DefaultPartition().Base.TimeoutMin+DefaultPartition().Base.VoteWindow)
 	for _, r := range runs {
 		p, err := PlotLeadership(r, DefaultPartition())
 		require.NoError(t, err)

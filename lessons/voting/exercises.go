@@ -79,7 +79,7 @@ func CheckWeightedThreshold(weights []int, answer int) error {
 	}
 	if answer == 0 {
 		return fmt.Errorf("no answer yet (got threshold 0). hint: two disjoint groups must not both reach the threshold; " +
-			"the rule 2t > total always works, but with uneven weights a smaller t may too")
+			"find the largest number of votes a group can hold while the rest of the votes also reach t")
 	}
 	msg := ""
 	if w, err := quorum.Weighted(weights, answer); err == nil {
@@ -90,7 +90,7 @@ func CheckWeightedThreshold(weights []int, answer int) error {
 		}
 	}
 	return fmt.Errorf("expected threshold %d for weights %v, got %d.%s hint: two disjoint groups must not both reach the threshold; "+
-		"the rule 2t > total always works, but with uneven weights a smaller t may too", want, weights, answer, msg)
+		"2t > total always guarantees that; check whether some split of the nodes gives both sides t votes", want, weights, answer, msg)
 }
 
 // CheckSplitVote checks ballots from all five voters of a 5-node majority

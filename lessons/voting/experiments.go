@@ -98,10 +98,19 @@ func (r SweepResult) Rows() [][]string {
 		sp := float64(s.Spread) / float64(netsim.Millisecond)
 		rows = append(rows, []string{
 			fmt.Sprintf("%g–%g", min, min+sp), fmt.Sprint(s.Runs), fmt.Sprint(s.Elected), fmt.Sprint(s.WithSplit),
-			fmt.Sprintf("%.2f", s.MeanSplitVotes()), fmt.Sprintf("%.1f", s.Quantile(0.5)), fmt.Sprintf("%.1f", s.Quantile(0.95)), fmt.Sprintf("%.1f", s.Quantile(1)),
+			fmt.Sprintf("%.2f", s.MeanSplitVotes()), ms1(s, 0.5), ms1(s, 0.95), ms1(s, 1),
 		})
 	}
 	return rows
+}
+
+// ms1 formats a quantile of the election times in ms, or "—" when no run
+// elected a leader (there is no time to report).
+func ms1(s SpreadResult, q float64) string {
+	if len(s.Times) == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f", s.Quantile(q))
 }
 
 func (r SweepResult) String() string {
@@ -136,8 +145,12 @@ type PartitionRun struct {
 }
 
 func (r PartitionRun) String() string {
-	return fmt.Sprintf("%s, seed %d: minority %v, at most %d leaders at once, split brain for %v, %d terms",
-		r.Rule, r.Seed, r.Minority, r.MaxLeaders, r.SplitBrain, r.Terms)
+	leaders := fmt.Sprintf("at most %d leaders at once", r.MaxLeaders)
+	if r.MaxLeaders == 1 {
+		leaders = "at most 1 leader at once"
+	}
+	return fmt.Sprintf("%s, seed %d: minority %v, %s, split brain for %v, %d terms",
+		r.Rule, r.Seed, r.Minority, leaders, r.SplitBrain, r.Terms)
 }
 
 // Partition runs the scenario once under each rule, with the same seed.

@@ -66,8 +66,15 @@ func PlotReadWrite(g RWGrid) (*plot.Plot, error) {
 	l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 	p.Add(l)
 	p.Legend.Add("R + W = N + 1", l)
+	// Ticks only at the possible sizes 1..N; the space above N is left
+	// free for the legend.
+	ticks := make([]plot.Tick, g.N)
+	for i := range ticks {
+		ticks[i] = plot.Tick{Value: float64(i + 1), Label: fmt.Sprint(i + 1)}
+	}
+	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
 	p.X.Min, p.X.Max = 0.5, n+0.5
-	p.Y.Min, p.Y.Max = 0.5, n+3
+	p.Y.Min, p.Y.Max = 0.5, n+2.2
 	p.Legend.Top = true
 	return p, nil
 }

@@ -22,6 +22,10 @@ func TestReadWriteGrid(t *testing.T) {
 	p, err := PlotReadWrite(g)
 	require.NoError(t, err)
 	assert.Contains(t, p.Title.Text, "N=5")
+	// W is at most N: no tick above it (the space above is the legend's).
+	ticks := p.Y.Tick.Marker.Ticks(p.Y.Min, p.Y.Max)
+	require.NotEmpty(t, ticks)
+	assert.Equal(t, 5.0, ticks[len(ticks)-1].Value)
 	assert.Len(t, g.Rows(), 25)
 	_, err = ReadWriteGrid(13)
 	assert.Error(t, err)
@@ -44,6 +48,20 @@ func TestWeightedTable(t *testing.T) {
 	assert.False(t, r.Thresholds[1].Rule)
 	assert.True(t, r.Thresholds[1].Exhaustive.OK)
 	assert.Contains(t, r.String(), "total 4")
+	assert.Contains(t, r.String(), "(1 quorum checked)")
+	assert.NotContains(t, r.String(), "1 quorums")
+	// The notebook's Try this: weights 5,1,1,1 (total 8). By hand, t=3
+	// lets {0} and {1,2,3} both decide; from t=4 every quorum needs node 0
+	// (the other three hold only 3 votes), one below the rule's 2t > 8.
+	r, err = WeightedTable([]int{5, 1, 1, 1})
+	require.NoError(t, err)
+	assert.False(t, r.Thresholds[2].Exhaustive.OK)
+	assert.True(t, r.Thresholds[3].Exhaustive.OK)
+	assert.False(t, r.Thresholds[3].Rule)
+	assert.True(t, r.Thresholds[4].Rule)
+	n, err := SmallestIntersectingThreshold([]int{5, 1, 1, 1})
+	require.NoError(t, err)
+	assert.Equal(t, 4, n)
 	_, err = WeightedTable([]int{-1})
 	assert.Error(t, err)
 }

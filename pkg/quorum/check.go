@@ -20,6 +20,9 @@ type Intersection struct {
 
 func (r Intersection) String() string {
 	if r.OK {
+		if r.Quorums == 1 {
+			return "every two quorums intersect (1 quorum checked)"
+		}
 		return fmt.Sprintf("every two quorums intersect (%d quorums checked)", r.Quorums)
 	}
 	return fmt.Sprintf("quorums %s and %s are disjoint", r.A, r.B)

@@ -325,3 +325,9 @@ func ExampleCount() {
 	fmt.Println(t.Outcome)
 	// Output: Split
 }
+
+func TestIntersectionString(t *testing.T) {
+	assert.Equal(t, "every two quorums intersect (1 quorum checked)", Intersection{OK: true, Quorums: 1}.String())
+	assert.Equal(t, "every two quorums intersect (3 quorums checked)", Intersection{OK: true, Quorums: 3}.String())
+	assert.Equal(t, "quorums {0} and {1} are disjoint", Intersection{A: SetOf(0), B: SetOf(1)}.String())
+}

@@ -57,6 +57,7 @@ def execute(nb: nbformat.NotebookNode, cwd: pathlib.Path = NOTEBOOKS, timings: l
         timeout=CELL_TIMEOUT,
         startup_timeout=120,
         coalesce_streams=True,
+        record_timing=False,  # wall-clock timestamps would make every run differ
         resources={"metadata": {"path": str(cwd)}},
     )
     client.execute()
@@ -159,6 +160,8 @@ def execute_in_place(paths: list[str]) -> int:
         for q in probs:
             print(f"{p}: {q}", file=sys.stderr)
         status |= bool(probs)
+        for cell in fresh.cells:
+            cell.get("metadata", {}).pop("execution", None)
         nbformat.write(fresh, path)
         print(f"{p}: executed in {time.monotonic() - start:.1f} s, outputs saved")
     return status

@@ -97,7 +97,7 @@ func PlotDisagree(r SweepResult) (*plot.Plot, error) {
 	return chart(plots.ChartOptions{
 		Title:        fmt.Sprintf("Disagreement, %d legs: lines exact, dots simulated (%d runs/point, seeds from %d)", r.Config.Legs, r.Config.Trials, r.Config.Seed),
 		XLabel:       "messengers per leg n",
-		YLabel:       "P(one attacks alone), log scale",
+		YLabel:       "P(one attacks alone)",
 		IntegerX:     true,
 		LogY:         true,
 		LegendBottom: true, LegendLeft: true,

@@ -75,7 +75,7 @@ func PlotPracticalAlone(r PracticalResult) (*plot.Plot, error) {
 	p, err := plots.Chart(plots.ChartOptions{
 		Title:        fmt.Sprintf("B attacks alone: lines exact, dots simulated (risk %g, seeds from %d)", c.Risk, c.Seed),
 		XLabel:       "labelled messages sent by A, n",
-		YLabel:       "P(B attacks alone), log scale",
+		YLabel:       "P(B attacks alone)",
 		IntegerX:     true,
 		LogY:         true,
 		LegendBottom: true,

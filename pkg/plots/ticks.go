@@ -45,13 +45,28 @@ type LogTicks struct{}
 
 // Ticks implements plot.Ticker.
 func (LogTicks) Ticks(lo, hi float64) []plot.Tick {
-	ticks := plot.LogTicks{Prec: -1}.Ticks(lo, hi)
+	all := (plot.LogTicks{Prec: -1}).Ticks(lo, hi)
+	// gonum returns ticks out to whole decades beyond the data; the layout
+	// then reserves room for labels that are never drawn (a blank band
+	// above the plot). Keep only ticks inside the axis, unless that would
+	// leave no labelled tick at all (a range within one decade).
+	var inside []plot.Tick
+	labelled := false
+	for _, t := range all {
+		if t.Value >= lo*(1-1e-9) && t.Value <= hi*(1+1e-9) {
+			inside = append(inside, t)
+			labelled = labelled || t.Label != ""
+		}
+	}
+	ticks := all
+	if labelled {
+		ticks = inside
+	}
 	for i, t := range ticks {
 		if t.Label == "" {
 			continue
 		}
-		v, err := strconv.ParseFloat(strconv.FormatFloat(t.Value, 'g', 12, 64), 64)
-		if err == nil {
+		if v, err := strconv.ParseFloat(strconv.FormatFloat(t.Value, 'g', 12, 64), 64); err == nil {
 			ticks[i].Label = strconv.FormatFloat(v, 'g', -1, 64)
 		}
 	}

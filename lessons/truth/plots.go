@@ -50,11 +50,14 @@ func ys(pts plotter.XYs) []float64 {
 
 // BothAttackData returns, per loss p, the closed-form and simulated
 // P(both attack) against n: the data behind PlotBothAttack.
-func BothAttackData(r SweepResult) []Series {
+func BothAttackData(r SweepResult) []Series { return bothAttack(r.Config.Losses, r.Series) }
+
+// bothAttack builds one Series per loss p from the points series(p).
+func bothAttack(losses []float64, series func(p float64) []SweepPoint) []Series {
 	var ss []Series
-	for _, p := range r.Config.Losses {
+	for _, p := range losses {
 		s := Series{Name: fmt.Sprintf("p=%g", p)}
-		for _, pt := range r.Series(p) {
+		for _, pt := range series(p) {
 			s.Exact = append(s.Exact, plotter.XY{X: float64(pt.Messengers), Y: pt.Exact.BothAttack})
 			s.Sim = append(s.Sim, plotter.XY{X: float64(pt.Messengers), Y: pt.Sim.P(twogenerals.BothAttack)})
 		}
@@ -105,18 +108,7 @@ func PlotDisagree(r SweepResult) (*plot.Plot, error) {
 }
 
 // PracticalData returns, per loss p, exact and simulated P(both attack) vs n.
-func PracticalData(r PracticalResult) []Series {
-	var ss []Series
-	for _, p := range r.Config.Losses {
-		s := Series{Name: fmt.Sprintf("p=%g", p)}
-		for _, pt := range r.Series(p) {
-			s.Exact = append(s.Exact, plotter.XY{X: float64(pt.Messengers), Y: pt.Exact.BothAttack})
-			s.Sim = append(s.Sim, plotter.XY{X: float64(pt.Messengers), Y: pt.Sim.P(twogenerals.BothAttack)})
-		}
-		ss = append(ss, s)
-	}
-	return ss
-}
+func PracticalData(r PracticalResult) []Series { return bothAttack(r.Config.Losses, r.Series) }
 
 // PlotPractical draws P(coordinated attack) of the practical protocol
 // against the number of labelled messages, per loss p.

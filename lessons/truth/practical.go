@@ -31,14 +31,9 @@ func DefaultPractical() PracticalConfig {
 	}
 }
 
-// PracticalPoint is one (n, p) cell.
-type PracticalPoint struct {
-	Messengers int
-	Loss       float64
-	Seed       uint64
-	Exact      twogenerals.Probabilities
-	Sim        twogenerals.Estimate
-}
+// PracticalPoint is one (n, p) cell of the practical sweep: the same fields
+// as a SweepPoint, so both sweeps share their plotting code.
+type PracticalPoint = SweepPoint
 
 // PracticalResult holds the points ordered by loss, then n.
 type PracticalResult struct {
@@ -79,15 +74,7 @@ func PracticalSweep(cfg PracticalConfig) (PracticalResult, error) {
 }
 
 // Series returns the points with loss p, by increasing n.
-func (r PracticalResult) Series(p float64) []PracticalPoint {
-	var out []PracticalPoint
-	for _, pt := range r.Points {
-		if pt.Loss == p {
-			out = append(out, pt)
-		}
-	}
-	return out
-}
+func (r PracticalResult) Series(p float64) []PracticalPoint { return withLoss(r.Points, p) }
 
 // Header and Rows give the result as a table.
 func (r PracticalResult) Header() []string {

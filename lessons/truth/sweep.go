@@ -71,9 +71,12 @@ func Sweep(cfg SweepConfig) (SweepResult, error) {
 }
 
 // Series returns the points with loss p, by increasing n.
-func (r SweepResult) Series(p float64) []SweepPoint {
+func (r SweepResult) Series(p float64) []SweepPoint { return withLoss(r.Points, p) }
+
+// withLoss returns the points with loss p, in their order.
+func withLoss(pts []SweepPoint, p float64) []SweepPoint {
 	var out []SweepPoint
-	for _, pt := range r.Points {
+	for _, pt := range pts {
 		if pt.Loss == p {
 			out = append(out, pt)
 		}

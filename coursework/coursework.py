@@ -1,46 +1,44 @@
 """The lessons as nbgrader assignments: build, release, autograde.
 
-    python coursework/coursework.py release [NOTEBOOK...]      # ./coursework/release.sh
-    python coursework/coursework.py autograde SUBMISSIONS [OUT] # ./coursework/autograde.sh
+    python coursework/coursework.py release [NOTEBOOK...]                 # ./coursework/release.sh
+    python coursework/coursework.py autograde [-j N] SUBMISSIONS [OUT]    # ./coursework/autograde.sh
 
-The committed notebooks in notebooks/ are the student version: every answer
-cell holds a stub between `// BEGIN ANSWER` and `// END ANSWER` (or nbgrader's
-`// BEGIN SOLUTION` and `// END SOLUTION`), and a check cell after it calls
-`show.Check("Exercise N", lesson.CheckX(answer))`. The instructor version
+The committed notebooks in notebooks/ are the student version. An exercise
+is declared in its lesson's Go package (package exercise): its check cell
+calls `<lesson package>.<Exercise>.Check(answer)`, and the answer cells
+before it hold a stub between `// BEGIN ANSWER` and `// END ANSWER` (or
+nbgrader's `// BEGIN SOLUTION` / `// END SOLUTION`). The instructor version
 (nbgrader's source/<lesson>/<lesson>.ipynb) is built from them and from the
 lesson's solutions file, lessons/<topic>/solutions/<notebook>.go.txt:
 
-    //== answer: Exercise 1          what goes between the markers of the answer
-    var prediction = ...             cell checked by show.Check("Exercise 1", ...)
-    //== hidden tests: Exercise 2    more Go statements for that check cell,
-    show.Require("...", ...)         run only by the grader
-    //== points: Exercise 1 = 2      points of the check cell (default: one per
-                                     show.Check in it)
+    //== answer: Exercise 1          what goes between the markers of the
+    var prediction = ...             answer cell checked by Exercise1.Check
 
-In the source notebook an answer cell is an nbgrader solution cell (its
-region between `// BEGIN SOLUTION` and `// END SOLUTION` holds the solution,
-and its metadata the lesson's stub); a check cell is an autograded test cell,
-locked, whose hidden tests (`// BEGIN HIDDEN TESTS` ... `// END HIDDEN
-TESTS`) repeat every show.Check as show.Require, which fails the cell under
-the grader; the imports cell and declaration cells the checks use are locked
-read-only cells. `nbgrader generate_assignment` (configured by
-nbgrader_config.py) turns it back into exactly the student notebook, with
-nbgrader's metadata.
+In the source notebook an answer cell is an nbgrader solution cell and a
+check cell a locked autograded test cell worth the points its exercises
+declare; the imports cell and the declaration cells the checks use are
+locked read-only cells. `nbgrader generate_assignment` (configured by
+nbgrader_config.py) turns it back into exactly the student notebook.
 
-Autograding runs every submission in its own temporary course directory that
-holds only the gradebook and that submission: no other student's work and no
-solutions are on the paths a submission can see from where it runs.
+Autograding runs every submission in a process of its own, in a temporary
+nbgrader course that holds only the gradebook and that submission; inside,
+nbgrader runs the notebook in the bubblewrap sandbox and the judge decides
+(gonbgrader.py, sandbox.py). Submissions are graded N at a time (-j).
 """
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import copy
 import csv
 import dataclasses
+import json
+import os
 import pathlib
 import re
-import secrets
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -53,27 +51,45 @@ NOTEBOOKS = ROOT / "notebooks"
 LESSONS = ROOT / "lessons"
 DEFAULT_COURSE = HERE / "build"
 
+sys.path.insert(0, str(HERE))
+import gonbgrader  # noqa: E402
+
 BEGIN = re.compile(r"^(\s*)//\s*BEGIN (ANSWER|SOLUTION)\s*$")
 END = re.compile(r"^\s*//\s*END (ANSWER|SOLUTION)\s*$")
-CHECK_CALL = "show.Check("
-CHECK_NAME = re.compile(r'show\.Check\(\s*"((?:[^"\\]|\\.)*)"')
-SECTION = re.compile(r"^//==\s*(answer|hidden tests|points):\s*(.*?)\s*$")
+SECTION = re.compile(r"^//==\s*([a-z ]+):\s*(.*?)\s*$")
 DECL = re.compile(r"^(?:var|const|func|type)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)", re.M)
-NAME_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+NAME_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 
 
 class CourseworkError(Exception):
     pass
 
 
-# ---- reading lessons --------------------------------------------------------
+# ---- the exercises the lessons declare --------------------------------------------
+
+
+_catalog = None
+
+
+def catalog() -> dict:
+    """{lesson id: {Go name: {"name", "points", "kind"}}}, from `judge list`."""
+    global _catalog
+    if _catalog is None:
+        try:
+            out = subprocess.run([gonbgrader.tool("judge"), "list"], capture_output=True, text=True, check=True).stdout
+        except subprocess.CalledProcessError as e:
+            raise CourseworkError(f"building or running the judge failed:\n{e.stderr}") from None
+        _catalog = {l["id"]: {e["go_name"]: e for e in l["exercises"]} for l in json.loads(out)}
+    return _catalog
 
 
 @dataclasses.dataclass
 class Exercise:
-    names: list[str]  # the show.Check names of the check cell
+    names: list[str]  # the exercises' names ("Exercise 1") checked by the cell
+    go_names: list[str]
     check: int  # index of the check cell
     answers: list[int]  # indices of the answer cells before it
+    points: float
 
     @property
     def slug(self) -> str:
@@ -98,33 +114,38 @@ def answer_region(source: str) -> tuple[int, int, str] | None:
     return None
 
 
-def exercises(nb) -> list[Exercise]:
-    """The exercises of a lesson: each check cell with the answer cells
-    since the previous check cell."""
-    found, pending = [], []
+def exercises(nb, lesson: str) -> list[Exercise]:
+    """The exercises of a lesson notebook: each check cell, with the answer
+    cells since the previous check cell."""
+    known = catalog().get(lesson, {})
+    found, pending, checked = [], [], set()
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         if answer_region(cell.source):
             pending.append(i)
-        if CHECK_CALL in cell.source:
-            names = [m.group(1) for m in CHECK_NAME.finditer(cell.source)]
-            if not names:
-                raise CourseworkError(f"cell {i}: show.Check without a literal name")
-            found.append(Exercise(names, i, pending))
+        names = [n for n in gonbgrader.check_names(cell.source) if n in known]
+        if names:
+            if not is_main(cell.source):
+                raise CourseworkError(f"{lesson}: the check cell {i} must be a %% cell")
+            dup = checked & set(names)
+            if dup:
+                raise CourseworkError(f"{lesson}: {', '.join(sorted(dup))} checked in two cells")
+            checked |= set(names)
+            found.append(Exercise([known[n]["name"] for n in names], names, i, pending,
+                                  sum(known[n]["points"] for n in names)))
             pending = []
     if pending:
-        raise CourseworkError(f"answer cells {pending} have no check cell after them")
+        raise CourseworkError(f"{lesson}: answer cells {pending} have no check cell after them")
+    missing = sorted(set(known) - checked)
+    if missing:
+        raise CourseworkError(f"{lesson}: exercises declared in Go but never checked in the notebook: {', '.join(missing)}")
     return found
 
 
 def lesson_notebooks() -> list[pathlib.Path]:
     """Lesson notebooks with at least one exercise."""
-    out = []
-    for p in sorted(NOTEBOOKS.glob("*.ipynb")):
-        if exercises(nbformat.read(p, as_version=4)):
-            out.append(p)
-    return out
+    return [p for p in sorted(NOTEBOOKS.glob("*.ipynb")) if p.stem in catalog()]
 
 
 def solutions_file(notebook: pathlib.Path) -> pathlib.Path:
@@ -134,150 +155,28 @@ def solutions_file(notebook: pathlib.Path) -> pathlib.Path:
     return found[0]
 
 
-@dataclasses.dataclass
-class Solutions:
-    answers: dict[str, str]
-    hidden: dict[str, str]
-    points: dict[str, float]
-
-
-def read_solutions(path: pathlib.Path) -> Solutions:
-    sol = Solutions({}, {}, {})
-    kind, key, lines = None, None, []
+def read_solutions(path: pathlib.Path) -> dict[str, str]:
+    """Exercise name (or "name #k" for its k-th answer cell) -> solution."""
+    answers, key, lines = {}, None, []
 
     def flush():
-        if kind is None:
-            return
-        text = "\n".join(lines).strip("\n")
-        if kind == "answer":
-            sol.answers[key] = text
-        elif kind == "hidden tests":
-            sol.hidden[key] = text
+        if key is not None:
+            answers[key] = "\n".join(lines).strip("\n")
     for n, line in enumerate(path.read_text().split("\n"), 1):
         m = SECTION.match(line)
         if not m:
             lines.append(line)
             continue
+        if m.group(1) != "answer":
+            raise CourseworkError(f"{path}:{n}: unknown section '{m.group(1)}' (only '//== answer: NAME'; "
+                                  "points and hidden tests are declared with the exercise in Go)")
         flush()
-        kind, key, lines = m.group(1), m.group(2), []
-        if kind == "points":
-            name, _, value = key.rpartition("=")
-            try:
-                sol.points[name.strip()] = float(value)
-            except ValueError:
-                raise CourseworkError(f"{path}:{n}: expected '//== points: NAME = N'") from None
-            kind = None
+        key, lines = m.group(2), []
     flush()
-    return sol
+    return answers
 
 
-# ---- the instructor (source) notebook -----------------------------------------
-
-
-def call_text(source: str, start: int) -> str:
-    """The text of the call starting at source[start] ("show.Check(...)")."""
-    depth, i, quote = 0, start, None
-    while i < len(source):
-        ch = source[i]
-        if quote:
-            if ch == "\\" and quote == '"':
-                i += 1
-            elif ch == quote:
-                quote = None
-        elif ch in "\"`'":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return source[start:i + 1]
-        i += 1
-    raise CourseworkError(f"unbalanced show.Check call:\n{source[start:start + 200]}")
-
-
-IMPORT_LINE = re.compile(r'^\s*(?:import\s+)?(?:([A-Za-z_]\w*|\.)\s+)?"([^"]+)"\s*$')
-
-
-def imports(source: str) -> dict[str, str]:
-    """Package name (or alias) -> import path, for the imports cell."""
-    out = {}
-    for line in source.split("\n"):
-        m = IMPORT_LINE.match(line)
-        if not m or m.group(1) in (".", "_"):
-            continue
-        path = m.group(2)
-        parts = path.split("/")
-        name = parts[-2] if re.fullmatch(r"v\d+", parts[-1]) and len(parts) > 1 else parts[-1]
-        out[m.group(1) or name] = path
-    return out
-
-
-def requalify(code: str, names: dict[str, str], prefix: str, used: set[str]) -> str:
-    """code with every `pkg.` of an imported package pkg written `<prefix>pkg.`
-    (outside strings and comments); adds the packages it rewrote to used."""
-    out, i = [], 0
-    ident = re.compile(r"[A-Za-z_]\w*")
-    while i < len(code):
-        ch = code[i]
-        if ch in "\"`'":
-            j = i + 1
-            while j < len(code) and code[j] != ch:
-                j += 2 if code[j] == "\\" and ch != "`" else 1
-            out.append(code[i:j + 1])
-            i = j + 1
-        elif code.startswith("//", i):
-            j = code.find("\n", i)
-            j = len(code) if j < 0 else j
-            out.append(code[i:j])
-            i = j
-        else:
-            m = ident.match(code, i)
-            if m:
-                word = m.group(0)
-                prev = code[i - 1] if i else ""
-                if word in names and code.startswith(".", m.end()) and prev != ".":
-                    out.append(prefix + word)
-                    used.add(word)
-                else:
-                    out.append(word)
-                i = m.end()
-            else:
-                out.append(ch)
-                i += 1
-    return "".join(out)
-
-
-def with_hidden_tests(source: str, extra: str, names: dict[str, str], prefix: str) -> str:
-    """The check cell with a hidden-tests region after each show.Check call
-    (the same call as show.Require) and one at the end with extra tests.
-
-    A GoNB cell can replace an imported package's name by declaring a
-    variable of that name (`var show = fakeShow{}`; GoNB keeps the latest
-    declaration), so the hidden tests reach the packages through aliases the
-    student never sees (prefix, random per build), imported in a hidden region
-    at the top of the cell."""
-    out, pos, used = [], 0, set()
-    for m in re.finditer(re.escape(CHECK_CALL), source):
-        if m.start() < pos:
-            continue
-        call = call_text(source, m.start())
-        end = source.find("\n", m.start() + len(call))
-        end = len(source) if end < 0 else end
-        line_start = source.rfind("\n", 0, m.start()) + 1
-        indent = re.match(r"[ \t]*", source[line_start:]).group(0)
-        require = requalify("show.Require" + call[len("show.Check"):], names, prefix, used)
-        out.append(source[pos:end])
-        out.append(f"\n{indent}// BEGIN HIDDEN TESTS\n{indent}{require}\n{indent}// END HIDDEN TESTS")
-        pos = end
-    out.append(source[pos:])
-    text = "".join(out)
-    if extra:
-        text = text.rstrip("\n") + "\n// BEGIN HIDDEN TESTS\n" + requalify(extra, names, prefix, used) + "\n// END HIDDEN TESTS"
-    if used:
-        block = "\n".join(f'\t{prefix}{n} "{names[n]}"' for n in sorted(used))
-        text = f"// BEGIN HIDDEN TESTS\nimport (\n{block}\n)\n// END HIDDEN TESTS\n" + text
-    return text
+# ---- the instructor (source) notebook -------------------------------------------------
 
 
 def declared_names(source: str) -> set[str]:
@@ -300,19 +199,16 @@ def source_notebook(path: pathlib.Path, student=None):
     if student is None:
         student = nbformat.read(path, as_version=4)
     nb = copy.deepcopy(student)
-    exs = exercises(nb)
+    exs = exercises(nb, path.stem)
     if not exs:
-        raise CourseworkError(f"{path.name}: no exercises (no show.Check cells)")
+        raise CourseworkError(f"{path.name}: no exercises")
     sol = read_solutions(solutions_file(path))
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
-    used, ids = set(), set()
-    code_cells = [c for c in nb.cells if c.cell_type == "code"]
-    names = imports(code_cells[0].source) if code_cells else {}
-    prefix = f"grader{secrets.token_hex(3)}_"
+    used, ids, missing, known = set(), set(), [], set()
 
     def unique(base: str) -> str:
         gid, n = base, 2
@@ -320,38 +216,34 @@ def source_notebook(path: pathlib.Path, student=None):
             gid, n = f"{base}-{n}", n + 1
         ids.add(gid)
         return gid
-    missing, known = [], set()
     for ex in exs:
-        key = next((n for n in ex.names if n in sol.answers), ex.names[0])
+        key = ex.names[0]
         for k, idx in enumerate(ex.answers):
             akey = key if k == 0 else f"{key} #{k + 1}"
             known.add(akey)
-            if akey not in sol.answers:
+            if akey not in sol:
                 missing.append(akey)
                 continue
             cell = nb.cells[idx]
             first, last, indent = answer_region(cell.source)
             lines = cell.source.split("\n")
             stub = "\n".join(l[len(indent):] if l.startswith(indent) else l for l in lines[first:last + 1])
-            solution = "\n".join(indent + l if l else l for l in sol.answers[akey].split("\n"))
+            solution = "\n".join(indent + l if l else l for l in sol[akey].split("\n"))
             lines[first:last + 1] = [f"{indent}// BEGIN SOLUTION", solution, f"{indent}// END SOLUTION"]
             cell.source = "\n".join(lines)
             cell.metadata["nbgrader"] = nbgrader_meta(unique(f"{ex.slug}-answer"), solution=True)
             cell.metadata.setdefault("course", {})["stub"] = stub
+            used |= set(re.findall(r"[A-Za-z_]\w*", sol[akey]))
         cell = nb.cells[ex.check]
-        hidden = next((sol.hidden[n] for n in ex.names if n in sol.hidden), "")
-        points = next((sol.points[n] for n in ex.names if n in sol.points), float(len(ex.names)))
-        used |= set(re.findall(r"[A-Za-z_]\w*", cell.source + "\n" + hidden))
-        cell.source = with_hidden_tests(cell.source, hidden, names, prefix)
-        cell.metadata["nbgrader"] = nbgrader_meta(unique(f"{ex.slug}-check"), grade=True, locked=True, points=points)
-        known.update(ex.names)
+        used |= set(re.findall(r"[A-Za-z_]\w*", cell.source))
+        cell.metadata["nbgrader"] = nbgrader_meta(unique(f"{ex.slug}-check"), grade=True, locked=True, points=ex.points)
     if missing:
         raise CourseworkError(f"{path.name}: no solution in {solutions_file(path).relative_to(ROOT)} for: {', '.join(missing)}")
-    unused = sorted((set(sol.answers) | set(sol.hidden) | set(sol.points)) - known)
+    unused = sorted(set(sol) - known)
     if unused:
-        raise CourseworkError(f"{path.name}: the solutions file names checks the notebook does not have: {', '.join(unused)}")
-    # Lock the imports cell and the declaration cells the checks depend on:
-    # the grader restores them from the instructor version.
+        raise CourseworkError(f"{path.name}: the solutions file names answers the notebook does not have: {', '.join(unused)}")
+    # Lock the imports cell and the declaration cells the checks and
+    # solutions depend on: the grader restores them from this version.
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     graded = {ex.check for ex in exs} | {i for ex in exs for i in ex.answers}
     for i in code:
@@ -363,15 +255,7 @@ def source_notebook(path: pathlib.Path, student=None):
     return nb
 
 
-def reduced(nb):
-    """The cells grading depends on: declarations (imports, answers, ...)
-    and check cells, without the lesson's experiments. For quick tests."""
-    out = copy.deepcopy(nb)
-    out.cells = [c for c in nb.cells if c.cell_type == "code" and (not is_main(c.source) or CHECK_CALL in c.source)]
-    return out
-
-
-# ---- nbgrader ------------------------------------------------------------------
+# ---- nbgrader ---------------------------------------------------------------------------
 
 
 def nbgrader_api(course: pathlib.Path):
@@ -404,7 +288,7 @@ def release(course: pathlib.Path, notebooks: list[pathlib.Path], out=sys.stdout)
         if diffs:
             raise CourseworkError(f"{name}: the release differs from notebooks/{path.name}:\n" + "\n".join(diffs))
         names.append(name)
-        print(f"released {name}: {len(exercises(released))} exercises, "
+        print(f"released {name}: {len(exercises(released, name))} check cells, "
               f"{sum(c.metadata['nbgrader']['points'] for c in released.cells if c.metadata.get('nbgrader', {}).get('grade')):g} points",
               file=out)
     return names
@@ -419,7 +303,7 @@ def differences(student, released) -> list[str]:
             if a.source != b.source or a.cell_type != b.cell_type]
 
 
-# ---- autograding ---------------------------------------------------------------
+# ---- autograding ------------------------------------------------------------------------
 
 
 @dataclasses.dataclass
@@ -440,46 +324,81 @@ class Result:
     score: float
     max_score: float
     seconds: float
-    cells: list[CellResult]
+    cells: list
     error: str = ""
+    note: str = ""
 
 
 def reasons(nb) -> dict[str, str]:
-    """Why each failed test cell of an autograded notebook scored 0."""
+    """What the grader said in each test cell of an autograded notebook."""
     out = {}
     for c in nb.cells:
         meta = c.metadata.get("nbgrader", {})
         if c.cell_type != "code" or not meta.get("grade"):
             continue
-        errs = [o for o in c.get("outputs", []) if o.get("output_type") == "error"]
-        mine = [o for o in errs if o.get("ename") == "NotPassed"]
-        if mine:
-            out[meta["grade_id"]] = mine[-1].get("evalue", "")
-        elif errs:
-            out[meta["grade_id"]] = f"{errs[-1].get('ename')}: {errs[-1].get('evalue')}"
-        elif any(o.get("output_type") == "stream" and o.get("name") == "stderr" for o in c.get("outputs", [])):
-            out[meta["grade_id"]] = "the cell wrote to stderr"
+        lines = []
+        for o in c.get("outputs", []):
+            if o.get("output_type") == "error" and o.get("ename") == "NotPassed":
+                lines.append(o.get("evalue", ""))
+            elif o.get("output_type") == "stream":
+                lines += [l for l in o.get("text", "").splitlines() if l.startswith("✗ ")]
+        out[meta["grade_id"]] = " ".join(" ".join(lines).split())[:2000]
     return out
 
 
-def grade_one(course: pathlib.Path, submitted: pathlib.Path, student: str, assignment: str, out: pathlib.Path) -> Result:
-    from nbgrader.api import Gradebook
+def prepare_submission(adir: pathlib.Path, assignment: str, dest: pathlib.Path) -> str:
+    """Copies the submission to dest, checking that its notebook is there and
+    is a valid notebook; returns a note for the instructor ("" if none).
+    Raises CourseworkError with one clear line otherwise."""
+    expected = f"{assignment}.ipynb"
+    nbs = sorted(p.name for p in adir.glob("*.ipynb"))
+    note = ""
+    dest.mkdir(parents=True)
+    if expected in nbs:
+        src = adir / expected
+    elif len(nbs) == 1:
+        src, note = adir / nbs[0], f"graded {nbs[0]} as {expected} (renamed)"
+    elif not nbs:
+        raise CourseworkError(f"no notebook in the submission (expected {expected})")
+    else:
+        raise CourseworkError(f"no {expected} in the submission, and {len(nbs)} other notebooks: {', '.join(nbs[:5])}")
+    if src.stat().st_size > 50 << 20:
+        raise CourseworkError(f"{src.name} is {src.stat().st_size >> 20} MB: at most 50 MB")
+    try:
+        nb = nbformat.read(src, as_version=4)
+        nbformat.validate(nb)
+    except Exception as e:
+        raise CourseworkError(f"{src.name} is not a valid notebook: {' '.join(str(e).split())[:200]}") from None
+    nbformat.write(nb, dest / expected)
+    return note
 
+
+def grade_one(course: pathlib.Path, submitted: pathlib.Path, student: str, assignment: str, out: pathlib.Path) -> Result:
+    """Grades one submission (in this process)."""
+    import warnings
+
+    from nbgrader.api import Gradebook
+    from sqlalchemy.exc import SAWarning
+    warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader 0.9.6 with SQLAlchemy 2.1
+
+    start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         work = pathlib.Path(tmp) / "course"
         (work / "submitted" / student).mkdir(parents=True)
         shutil.copy(course / "gradebook.db", work / "gradebook.db")
-        shutil.copytree(submitted, work / "submitted" / student / assignment)
+        try:
+            note = prepare_submission(submitted, assignment, work / "submitted" / student / assignment)
+        except CourseworkError as e:
+            return Result(student, assignment, 0, 0, time.monotonic() - start, [], f"not graded: {e}")
         api = nbgrader_api(work)
-        start = time.monotonic()
         r = api.autograde(assignment, student, force=True, create=True)
-        seconds = time.monotonic() - start
         graded = work / "autograded" / student / assignment
-        if not r["success"] or not graded.exists():
-            return Result(student, assignment, 0, 0, seconds, [], f"nbgrader autograde failed: {r.get('error', '')} {r.get('log', '')[-2000:]}")
-        api.generate_feedback(assignment, student, force=True)
+        log = r.get("log", "") or ""
         (out / "logs").mkdir(parents=True, exist_ok=True)
-        (out / "logs" / f"{student}-{assignment}.log").write_text(r.get("log", ""))
+        (out / "logs" / f"{student}-{assignment}.log").write_text(log)
+        if not r["success"] or not graded.exists():
+            return Result(student, assignment, 0, 0, time.monotonic() - start, [], "nbgrader autograde failed: " + nbgrader_error(r))
+        api.generate_feedback(assignment, student, force=True)
         for sub in ("autograded", "feedback"):
             src = work / sub / student / assignment
             if src.exists():
@@ -496,48 +415,109 @@ def grade_one(course: pathlib.Path, submitted: pathlib.Path, student: str, assig
                 if path.exists():
                     why = reasons(nbformat.read(path, as_version=4))
                 for g in sorted(snb.grades, key=lambda g: g.name):
-                    cells.append(CellResult(student, assignment, snb.name, g.name, g.score, g.max_score, why.get(g.name, "")))
-        return Result(student, assignment, score, max_score, seconds, cells)
+                    if g.max_score:
+                        cells.append(CellResult(student, assignment, snb.name, g.name, g.score, g.max_score, why.get(g.name, "")))
+        return Result(student, assignment, score, max_score, time.monotonic() - start, cells, note=note)
 
 
-def autograde(submissions: pathlib.Path, out: pathlib.Path, course: pathlib.Path = DEFAULT_COURSE, log=sys.stdout) -> list[Result]:
-    """Grades submissions/<student>/<assignment>/*.ipynb; writes
-    out/scores.csv, out/cells.csv, out/autograded/, out/feedback/ and
+def nbgrader_error(r: dict) -> str:
+    """One line from nbgrader's error and log."""
+    text = (r.get("error") or "") + "\n" + (r.get("log") or "")
+    for pat in (r"(\w*Error: [^\n]{0,200})", r"\[ERROR\] ([^\n]{0,200})"):
+        m = re.findall(pat, text)
+        if m:
+            return " ".join(m[-1].split())
+    return " ".join(text.split())[-200:] or "unknown error"
+
+
+def _grade_in_subprocess(course, adir, student, assignment, out, slot, budget) -> Result:
+    """Grades one submission in a child process with a hard time limit."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+        result_path = f.name
+    cmd = [sys.executable, str(HERE / "coursework.py"), "grade-one", "--course", str(course), "--out", str(out),
+           "--result", result_path, str(adir), student, assignment]
+    env = dict(os.environ, COURSE_GRADING_SLOT=str(slot))
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        output, _ = proc.communicate(timeout=budget)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        os.unlink(result_path)
+        return Result(student, assignment, 0, 0, time.monotonic() - start, [], f"grading took longer than {budget} s and was stopped")
+    try:
+        data = json.loads(pathlib.Path(result_path).read_text())
+        data["cells"] = [CellResult(**c) for c in data["cells"]]
+        return Result(**data)
+    except (OSError, ValueError, TypeError):
+        tail = " ".join(output.split())[-300:]
+        return Result(student, assignment, 0, 0, time.monotonic() - start, [], f"grading failed: {tail or 'no result'}")
+    finally:
+        if os.path.exists(result_path):
+            os.unlink(result_path)
+
+
+def autograde(submissions: pathlib.Path, out: pathlib.Path, course: pathlib.Path = DEFAULT_COURSE,
+              jobs: int | None = None, log=sys.stdout) -> list[Result]:
+    """Grades submissions/<student>/<assignment>/*.ipynb, jobs at a time;
+    writes out/scores.csv, out/cells.csv, out/autograded/, out/feedback/ and
     nbgrader's log per submission in out/logs/."""
-    import warnings
-
-    from sqlalchemy.exc import SAWarning
-    warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader 0.9.6 with SQLAlchemy 2.1
     if not (course / "gradebook.db").exists():
         raise CourseworkError(f"no gradebook in {course}: run ./coursework/release.sh first")
+    if not submissions.is_dir():
+        raise CourseworkError(f"{submissions} is not a directory of submissions (SUBMISSIONS/<student>/<lesson>/<lesson>.ipynb)")
     out.mkdir(parents=True, exist_ok=True)
     released = {p.name for p in (course / "release").iterdir()} if (course / "release").exists() else set()
-    results = []
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    # Build the grading tools once, before any submission runs.
+    os.environ["COURSE_JUDGE_BIN"] = gonbgrader.tool("judge")
+    os.environ["COURSE_GOCACHEOVERLAY_BIN"] = gonbgrader.tool("gocacheoverlay")
+    budget = int(os.environ.get("COURSE_NOTEBOOK_BUDGET", "900")) + 300
+    todo, results = [], []
     for sdir in sorted(p for p in submissions.iterdir() if p.is_dir()):
         for adir in sorted(p for p in sdir.iterdir() if p.is_dir()):
             student, assignment = sdir.name, adir.name
-            if not NAME_OK.match(student) or assignment not in released:
-                results.append(Result(student, assignment, 0, 0, 0, [], f"not graded: unknown assignment {assignment!r} or bad student id"))
-                print(f"{student:<20} {assignment:<34} not graded: {results[-1].error}", file=log)
-                continue
+            if not NAME_OK.match(student):
+                results.append(Result(student, assignment, 0, 0, 0, [], "not graded: student IDs are 1-64 letters, digits, '.', '_', '-' or '@'"))
+            elif assignment not in released:
+                results.append(Result(student, assignment, 0, 0, 0, [], f"not graded: no released assignment {assignment!r}"))
+            else:
+                todo.append((adir, student, assignment))
+    for r in results:
+        print(f"{r.student:<20} {r.assignment:<34} {r.error}", file=log)
+    start = time.monotonic()
+    slots = list(range(jobs))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        import threading
+        lock = threading.Lock()
+
+        def run(item):
+            with lock:
+                slot = slots.pop()
             try:
-                res = grade_one(course, adir, student, assignment, out)
-            except Exception as e:  # one broken submission must not stop the others
-                res = Result(student, assignment, 0, 0, 0, [], f"grading failed: {type(e).__name__}: {e}")
+                return _grade_in_subprocess(course, item[0], item[1], item[2], out, slot, budget)
+            finally:
+                with lock:
+                    slots.append(slot)
+        for res in pool.map(run, todo):
             results.append(res)
-            print(f"{student:<20} {assignment:<34} {res.score:5.1f} / {res.max_score:<5.1f} graded in {res.seconds:5.1f} s"
-                  + (f"  ERROR {res.error[:200]}" if res.error else ""), file=log)
+            print(f"{res.student:<20} {res.assignment:<34} {res.score:5.1f} / {res.max_score:<5.1f} graded in {res.seconds:5.1f} s"
+                  + (f"  {res.error}" if res.error else "") + (f"  ({res.note})" if res.note else ""), file=log)
+    elapsed = time.monotonic() - start
     with open(out / "scores.csv", "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["student", "assignment", "score", "max_score", "grading_seconds", "error"])
+        w.writerow(["student", "assignment", "score", "max_score", "grading_seconds", "error", "note"])
         for r in results:
-            w.writerow([r.student, r.assignment, r.score, r.max_score, f"{r.seconds:.1f}", r.error])
+            w.writerow([r.student, r.assignment, r.score, r.max_score, f"{r.seconds:.1f}", r.error, r.note])
     with open(out / "cells.csv", "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["student", "assignment", "notebook", "cell", "score", "max_score", "reason"])
         for r in results:
             for c in r.cells:
                 w.writerow([c.student, c.assignment, c.notebook, c.cell, c.score, c.max_score, c.reason])
+    rate = len(todo) / elapsed * 60 if elapsed > 0 else 0
+    print(f"graded {len(todo)} notebooks in {elapsed:.0f} s with {jobs} at a time: {rate:.1f} notebooks per minute", file=log)
     print(f"wrote {out / 'scores.csv'} and {out / 'cells.csv'}", file=log)
     return results
 
@@ -550,8 +530,16 @@ def main(argv: list[str]) -> int:
     r.add_argument("notebooks", nargs="*", type=pathlib.Path)
     a = sub.add_parser("autograde", help="grade SUBMISSIONS/<student>/<assignment>/*.ipynb")
     a.add_argument("--course", type=pathlib.Path, default=DEFAULT_COURSE)
+    a.add_argument("-j", "--jobs", type=int, default=None, help="submissions graded at a time (default: the number of cores)")
     a.add_argument("submissions", type=pathlib.Path)
     a.add_argument("out", type=pathlib.Path, nargs="?", default=HERE / "grades")
+    g = sub.add_parser("grade-one", help=argparse.SUPPRESS)
+    g.add_argument("--course", type=pathlib.Path, required=True)
+    g.add_argument("--out", type=pathlib.Path, required=True)
+    g.add_argument("--result", type=pathlib.Path, required=True)
+    g.add_argument("submitted", type=pathlib.Path)
+    g.add_argument("student")
+    g.add_argument("assignment")
     args = ap.parse_args(argv)
     try:
         if args.cmd == "release":
@@ -559,8 +547,16 @@ def main(argv: list[str]) -> int:
             names = release(args.course.resolve(), nbs)
             print(f"student release: {args.course / 'release'} ({len(names)} lessons); "
                   f"instructor versions: {args.course / 'source'}")
+        elif args.cmd == "grade-one":
+            try:
+                res = grade_one(args.course, args.submitted, args.student, args.assignment, args.out)
+            except Exception as e:  # one broken submission must not stop the others
+                res = Result(args.student, args.assignment, 0, 0, 0, [], f"grading failed: {type(e).__name__}: {' '.join(str(e).split())[:300]}")
+            args.result.write_text(json.dumps(dataclasses.asdict(res)))
         else:
-            res = autograde(args.submissions.resolve(), args.out.resolve(), args.course.resolve())
+            if args.jobs is not None and not 1 <= args.jobs <= 64:
+                raise CourseworkError(f"-j {args.jobs}: allowed 1..64")
+            res = autograde(args.submissions.resolve(), args.out.resolve(), args.course.resolve(), args.jobs)
             if any(r.error for r in res):
                 return 1
     except CourseworkError as e:

@@ -1,29 +1,34 @@
-"""The lessons as nbgrader assignments (coursework/), with real nbgrader and
-the GoNB kernel.
+"""The lessons as nbgrader assignments (coursework/), graded the way an
+instructor grades them — with real nbgrader, the GoNB kernel in the
+bubblewrap sandbox and the judge — and attacked the way a dishonest student
+would.
 
 For every lesson with exercises: the release is exactly the student notebook
-of notebooks/ plus nbgrader's metadata; the instructor's solutions pass every
-test cell under the grader; the stubs fail every one. For lesson 07, the whole
-round trip through ./coursework/autograde.sh: the instructor version gets full
-marks, a correct student full marks, the unchanged release 0, and adversarial
-submissions (endless loop, panic, os.Exit, fake pass messages, redefined check
-functions, reading the tests from disk) 0 on the cells they attack, with a
-reason, without breaking the grading of the other cells.
+of notebooks/ plus nbgrader's metadata and holds no solution; the
+instructor's solutions get full marks and the stubs none, through
+./coursework/autograde.sh. For the pilot lesson: every attack of issue 10
+scores 0 on the cell it attacks and leaves other students' grades and files,
+the clone and the output unchanged, without hanging the grader; the fairness
+cases get the points a correct answer deserves; a class of 20 generated
+submissions is graded end to end; `nbgrader autograde` run directly is
+sandboxed too.
 """
 import copy
 import csv
+import hashlib
 import json
 import os
 import pathlib
-import re
+import random
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import time
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 import nbtools
 
@@ -31,21 +36,21 @@ ROOT = nbtools.ROOT
 sys.path.insert(0, str(ROOT / "coursework"))
 import coursework  # noqa: E402
 import gonbgrader  # noqa: E402
-from nbgrader import utils as nbgutils  # noqa: E402
 
 LESSONS = coursework.lesson_notebooks()
-LAMPORT = "07-logical-time-lamport"
-TIME_LIMIT = 20  # seconds per cell in the round trip (its cells take about 1 s)
+PILOT = "03-timeouts"
+TIME_LIMIT = 30  # seconds per cell (graded cells take about a second)
+CANARY = "canary-" + os.urandom(8).hex()  # in the grader's environment only
 
 
 def test_there_are_lessons_with_exercises():
-    assert any(p.stem == LAMPORT for p in LESSONS), [p.name for p in LESSONS]
+    assert any(p.stem == PILOT for p in LESSONS), [p.name for p in LESSONS]
 
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     """All lessons released with nbgrader, in a fresh course directory, from
-    a snapshot of notebooks/ (authors may be re-executing them meanwhile)."""
+    a snapshot of notebooks/."""
     root = tmp_path_factory.mktemp("course")
     (root / "notebooks").mkdir()
     for p in LESSONS:
@@ -54,142 +59,391 @@ def course(tmp_path_factory):
     return root
 
 
-def student(course, path):
-    return nbformat.read(course / "notebooks" / path.name, as_version=4)
-
-
-def released(course, path):
-    return nbformat.read(course / "release" / path.stem / path.name, as_version=4)
-
-
-def source(course, path):
-    return nbformat.read(course / "source" / path.stem / path.name, as_version=4)
+def read(course, kind, lesson):
+    return nbformat.read(course / kind / lesson / f"{lesson}.ipynb", as_version=4)
 
 
 def nbg(cell):
     return cell.metadata.get("nbgrader", {})
 
 
+def tree_digest(path: pathlib.Path) -> dict:
+    """{relative path: sha256} of every file under path."""
+    out = {}
+    for p in sorted(path.rglob("*")):
+        if p.is_file() and not p.is_symlink():
+            out[str(p.relative_to(path))] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def clone_digest() -> dict:
+    """The tracked files of the clone (plus anything new in pkg/ and lessons/)."""
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    return {f: hashlib.sha256((ROOT / f).read_bytes()).hexdigest() for f in files if (ROOT / f).is_file()}
+
+
+def autograde(course, subs, out, jobs=2, limit=TIME_LIMIT):
+    env = dict(os.environ, COURSE_SKIP_SETUP="1", COURSE_GRADE_TIMEOUT=str(limit), COURSE_TEST_CANARY=CANARY)
+    start = time.monotonic()
+    r = subprocess.run([str(ROOT / "coursework" / "autograde.sh"), "--course", str(course), "-j", str(jobs), str(subs), str(out)],
+                       capture_output=True, text=True, env=env, timeout=3600)
+    seconds = time.monotonic() - start
+    print(r.stdout[-5000:], r.stderr[-3000:])
+    with open(out / "scores.csv") as f:
+        scores = {(row["student"], row["assignment"]): row for row in csv.DictReader(f)}
+    with open(out / "cells.csv") as f:
+        cells = {(row["student"], row["assignment"], row["cell"]): row for row in csv.DictReader(f)}
+    return r, scores, cells, seconds
+
+
+def submission(base, answers=None, drop=(), edit=None):
+    """A copy of base (a release or source notebook) with answer cells
+    replaced (by grade id), cells dropped (by grade id) and outputs cleared."""
+    nb = copy.deepcopy(base)
+    nb.cells = [c for c in nb.cells if nbg(c).get("grade_id") not in drop]
+    for c in nb.cells:
+        gid = nbg(c).get("grade_id")
+        if answers and gid in answers:
+            c.source = answers[gid]
+        if c.cell_type == "code":
+            c.outputs, c.execution_count = [], None
+    if edit:
+        edit(nb)
+    return nb
+
+
+def write(subs, student, lesson, nb, name=None):
+    d = subs / student / lesson
+    d.mkdir(parents=True)
+    nbformat.write(nb, d / (name or f"{lesson}.ipynb"))
+
+
+# ---- every lesson ---------------------------------------------------------------------
+
+
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_release_is_the_student_notebook(course, path):
-    stu, rel, src = student(course, path), released(course, path), source(course, path)
+    stu = nbformat.read(course / "notebooks" / path.name, as_version=4)
+    rel, src = read(course, "release", path.stem), read(course, "source", path.stem)
     assert not coursework.differences(stu, rel)
-    exs = coursework.exercises(stu)
+    exs = coursework.exercises(stu, path.stem)
     for ex in exs:
         check = rel.cells[ex.check]
         assert nbg(check).get("grade") and nbg(check).get("locked") and nbg(check)["points"] > 0, ex.names
         assert check.metadata.get("editable") is False and check.metadata.get("deletable") is False
         for i in ex.answers:
             assert nbg(rel.cells[i]).get("solution") and not nbg(rel.cells[i]).get("locked")
-            # the instructor version holds a solution, different from the stub
             assert "// BEGIN SOLUTION" in src.cells[i].source and src.cells[i].source != rel.cells[i].source
-        hidden = src.cells[ex.check].source
-        assert "// BEGIN HIDDEN TESTS" in hidden and "show.Require(" in hidden
     text = json.dumps(rel)
-    for secret in ("BEGIN SOLUTION", "HIDDEN TESTS", "show.Require(", '"stub"'):
+    for secret in ("BEGIN SOLUTION", '"stub"'):
         assert secret not in text, f"the release contains {secret!r}"
     first_code = next(c for c in rel.cells if c.cell_type == "code")
     assert nbg(first_code).get("locked"), "the imports cell is locked"
     assert sum(1 for c in rel.cells if nbg(c).get("grade")) == len(exs)
 
 
-def as_submitted(src, answers_from):
-    """The source notebook with the answer cells of another notebook: what
-    nbgrader runs when that notebook is submitted (it restores the test
-    cells, hidden tests included, from the instructor version)."""
-    nb = copy.deepcopy(src)
-    answers = {nbg(c)["grade_id"]: c.source for c in answers_from.cells if nbg(c).get("solution")}
-    for c in nb.cells:
-        if nbg(c).get("solution"):
-            c.source = answers[nbg(c)["grade_id"]]
-    return nb
+def test_solutions_pass_and_stubs_fail(course, tmp_path):
+    """Every lesson, through the real autograde.sh: the instructor version
+    gets full marks, the unchanged release none, each 0 with a reason."""
+    subs = tmp_path / "subs"
+    for p in LESSONS:
+        write(subs, "reference", p.stem, submission(read(course, "source", p.stem)))
+        write(subs, "stubs", p.stem, submission(read(course, "release", p.stem)))
+    r, scores, cells, seconds = autograde(course, subs, tmp_path / "out")
+    assert r.returncode == 0, r.stdout[-3000:]
+    problems = []
+    for p in LESSONS:
+        ref, stub = scores[("reference", p.stem)], scores[("stubs", p.stem)]
+        if float(ref["score"]) != float(ref["max_score"]) or float(ref["max_score"]) == 0:
+            bad = [c for k, c in cells.items() if k[:2] == ("reference", p.stem) and float(c["score"]) < float(c["max_score"])]
+            problems.append(f"{p.stem}: the solutions score {ref['score']}/{ref['max_score']}: {bad}")
+        if float(stub["score"]) != 0:
+            problems.append(f"{p.stem}: the stubs score {stub['score']}")
+        for k, c in cells.items():
+            if k[:2] == ("stubs", p.stem) and not c["reason"].startswith("✗"):
+                problems.append(f"{p.stem} {k[2]}: a zero without a reason: {c['reason']!r}")
+    assert not problems, "\n".join(problems)
+    print(f"{2 * len(LESSONS)} notebooks graded in {seconds:.0f} s")
 
 
-def run_graded(nb, monkeypatch):
-    """Executes nb in GoNB the way the grader does (nbgrader's environment and
-    a stamp key), then judges its test cells with VerifyGrading and nbgrader's
-    own determine_grade. Returns {grade_id: (score, max, reason)}."""
-    key = "k" + os.urandom(16).hex()
-    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    monkeypatch.setenv(gonbgrader.KEY_ENV, key)
-    NotebookClient(nb, kernel_name="gonb", timeout=120, allow_errors=True, startup_timeout=120,
-                   resources={"metadata": {"path": str(nbtools.NOTEBOOKS)}}).execute()
-    nb, _ = gonbgrader.VerifyGrading().preprocess(nb, {"course_grader_key": key})
-    why = coursework.reasons(nb)
-    return {nbg(c)["grade_id"]: (*nbgutils.determine_grade(c), why.get(nbg(c)["grade_id"], ""))
-            for c in nb.cells if nbg(c).get("grade")}
+# ---- attacks on the pilot lesson ------------------------------------------------------
+
+ANSWERS = ["exercise-1-answer", "exercise-2-answer", "exercise-3-answer", "exercise-4-answer"]
+CHECKS = [a.replace("answer", "check") for a in ANSWERS]
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
-def test_solutions_pass_and_stubs_fail_under_the_grader(course, path, monkeypatch):
-    """The cells grading depends on (declarations and checks, not the
-    experiments), executed in GoNB as the grader does."""
-    src = source(course, path)
-    full = run_graded(coursework.reduced(src), monkeypatch)
-    assert full and all(score == mx for score, mx, _ in full.values()), \
-        f"{path.name}: the solutions in {coursework.solutions_file(path).relative_to(ROOT)} do not pass: {full}"
-    stubs = run_graded(coursework.reduced(as_submitted(src, released(course, path))), monkeypatch)
-    assert set(stubs) == set(full)
-    for gid, (score, mx, reason) in stubs.items():
-        assert score == 0, f"{path.name}: the stub passes {gid}"
-        assert "✗" in reason, f"{path.name}: {gid} fails without the check's explanation: {reason!r}"
+def answers_of(nb):
+    return {nbg(c)["grade_id"]: c.source for c in nb.cells if nbg(c).get("solution")}
 
 
-# ---- the grader's preprocessors, on hand-made cells --------------------------------
-
-def grade_cell(source, outputs):
-    cell = nbformat.v4.new_code_cell(source)
-    cell.metadata["nbgrader"] = coursework.nbgrader_meta("ex-check", grade=True, locked=True, points=1)
-    cell.outputs = [nbformat.NotebookNode(o) for o in outputs]
-    return cell
-
-
-def out(text, name="stdout"):
-    return {"output_type": "stream", "name": name, "text": text}
+def with_code(right, gid, code):
+    """The right answers, with code put at the top of answer cell gid (Go
+    wants a cell's imports before its other declarations)."""
+    out = dict(right)
+    out[gid] = code.strip() + "\n\n" + right[gid]
+    return out
 
 
-def verify(cell, key="secret"):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [cell]
-    nb, _ = gonbgrader.VerifyGrading(time_limit=7).preprocess(nb, {"course_grader_key": key})
-    c = nb.cells[0]
-    return nbgutils.determine_grade(c)[0], coursework.reasons(nb).get("ex-check", ""), c
+# Each attack: the answer cell it adds code to, the code, and the check
+# cells it must cost (all others score, except those in the optional
+# fourth element, which may go either way). Code runs in the student's
+# process under the grader. "forge-and-exit" starts from the stubs: a blank
+# notebook that claims full marks.
+ATTACKS = {
+    # Print passes the way the old grader read them, then stop every later
+    # cell's program before its check runs (a Go init runs in every cell).
+    "forge-and-exit": ("exercise-1-answer", '''
+import ("fmt"; "os")
+func init() {
+	for _, n := range []string{"Exercise 1", "Exercise 2", "Exercise 3", "Exercise 4"} {
+		fmt.Println("✓ " + n + ": correct")
+		fmt.Println("grader-stamp 0000 " + n)
+	}
+	os.Exit(0)
+}''', CHECKS),
+    # Swap the exercise for one that passes anything: it can only fool
+    # this notebook's own printout.
+    "tamper-exercise": ("exercise-2-answer", '''
+import "github.com/dslessons/course/pkg/exercise"
+var fakeLesson = exercise.NewLesson("03-timeouts-fake", "fake")
+func init() {
+	falseRate = 12345
+	timeouts.Exercise2 = exercise.NewValue(fakeLesson, "Exercise 2", exercise.ValueSpec[timeouts.ExpTimeout, float64]{
+		Params: func(exercise.Variant) timeouts.ExpTimeout { return timeouts.ExpTimeout{} },
+		Judge:  func(timeouts.ExpTimeout, float64) exercise.Verdict { return exercise.Right() },
+	})
+}''', ["exercise-2-check"]),
+    # Turn the grader off in this process, so the check judges locally.
+    "unset-grader": ("exercise-3-answer", '''
+import "os"
+func init() { os.Unsetenv("COURSE_GRADER_SOCKET"); timeoutForRate = 1 }''', ["exercise-3-check"]),
+    # Look for secrets and for the grader: environment, every process,
+    # files around; print what is found (the feedback must not show any).
+    "snoop": ("exercise-4-answer", '''
+import ("fmt"; "os"; "path/filepath"; "strings")
+func init() {
+	var found []string
+	for _, p := range []string{"/proc/self/environ", "/proc/1/environ", "/proc/1/cmdline", "/proc/self/cmdline"} {
+		b, _ := os.ReadFile(p)
+		found = append(found, p+": "+strings.ReplaceAll(string(b), "\\x00", " "))
+	}
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range procs {
+		b, _ := os.ReadFile(p)
+		found = append(found, p+": "+strings.ReplaceAll(string(b), "\\x00", " "))
+	}
+	filepath.Walk("/", func(p string, info os.FileInfo, err error) error {
+		if err == nil && (strings.Contains(p, "solutions") || strings.HasSuffix(p, ".db") || strings.HasSuffix(p, ".csv") ||
+			strings.Contains(p, "submitted") || strings.Contains(p, "coursework") || strings.HasSuffix(p, ".ipynb")) {
+			b, _ := os.ReadFile(p)
+			found = append(found, "FILE "+p+": "+string(b))
+		}
+		if err == nil && info.IsDir() && (p == "/proc" || p == "/sys" || p == "/dev") {
+			return filepath.SkipDir
+		}
+		return nil
+	})
+	fmt.Println(strings.Join(found, "\\n"))
+	rtoAfter = -1
+}''', ["exercise-4-check"]),
+    # Write into the clone, the host's /tmp, and anything that looks like
+    # a submission, a gradebook or a score sheet; then leave a process
+    # behind that tries again later.
+    "vandal": ("exercise-1-answer", '''
+import ("os"; "os/exec"; "path/filepath"; "strings"; "syscall")
+func init() {
+	for _, p := range []string{"ROOT/pkg/show/pwned.go", "ROOT/lessons/timeouts/pwned.go", "ROOT/go.mod", "/tmp/CANARY-written"} {
+		os.WriteFile(p, []byte("package pwned"), 0o644)
+	}
+	filepath.Walk("/", func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() && (strings.HasSuffix(p, ".ipynb") || strings.HasSuffix(p, ".db") || strings.HasSuffix(p, ".csv")) {
+			os.WriteFile(p, []byte("pwned"), 0o644)
+		}
+		return nil
+	})
+	cmd := exec.Command("/bin/sh", "-c", "sleep 8; echo pwned > OUT/scores.csv; echo pwned > /tmp/CANARY-late")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	cmd.Start()
+	mm1Mean = 0
+}''', ["exercise-1-check"]),
+    # Use all the memory it can get (every later cell runs this again).
+    "memory-hog": ("exercise-2-answer", '''
+var hogged = hog()
+func hog() int {
+	var keep [][]byte
+	for i := 0; i < 64; i++ {
+		b := make([]byte, 1<<30)
+		for j := range b { b[j] = 1 }
+		keep = append(keep, b)
+	}
+	return len(keep)
+}''', CHECKS[1:]),
+    # Start as many processes as it can, each living a minute.
+    "fork-bomb": ("exercise-3-answer", '''
+import "os/exec"
+var spawned = spawn()
+func spawn() int {
+	n := 0
+	for i := 0; i < 5000; i++ {
+		if exec.Command("/bin/sleep", "60").Start() == nil {
+			n++
+		}
+	}
+	return n
+}''', ["exercise-3-check"], ["exercise-4-check"]),
+    # Reach the network: a listener the test opens on the host's loopback.
+    "network": ("exercise-3-answer", '''
+import ("fmt"; "net"; "time")
+func init() {
+	c, err := net.DialTimeout("tcp", "127.0.0.1:PORT", 2*time.Second)
+	fmt.Println("dial:", c, err)
+	timeoutForRate = 0
+}''', ["exercise-3-check"]),
+}
 
 
-SRC = '%%\nshow.Check("Ex 1", lesson.Check(a))\ngrader1_show.Require("Ex 1", grader1_lesson.Check(a))'
+def test_attacks_score_zero_and_harm_nothing(course, tmp_path):
+    src, rel = read(course, "source", PILOT), read(course, "release", PILOT)
+    right = answers_of(src)
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    dialed = []
+
+    def accept():
+        end = time.monotonic() + 900
+        while time.monotonic() < end and not getattr(listener, "_closed", False):
+            try:
+                c, _ = listener.accept()
+                dialed.append(c)
+            except (socket.timeout, OSError):
+                if listener.fileno() < 0:
+                    return
+    threading.Thread(target=accept, daemon=True).start()
+    stubs = answers_of(rel)
+    for student, (gid, code, *_) in ATTACKS.items():
+        code = code.replace("ROOT", str(ROOT)).replace("CANARY", CANARY).replace("OUT", str(out)).replace("PORT", str(port))
+        write(subs, student, PILOT, submission(rel, with_code(stubs if student == "forge-and-exit" else right, gid, code)))
+    # An honest student, whose files and grade must come out untouched.
+    marker = "honest-marker-" + os.urandom(6).hex()
+    write(subs, "honest", PILOT, submission(rel, with_code(right, "exercise-4-answer", f"// {marker}")))
+    # A copycat: the honest student's numbers, hard-coded.
+    honest = json.loads(subprocess.run([gonbgrader.tool("judge"), "variants", "-lesson", PILOT, "-student", "honest"],
+                                       capture_output=True, text=True, check=True).stdout)
+    mm1 = honest["Exercise 1"]["params"]
+    copied = dict(right, **{"exercise-1-answer": f"var mm1Mean float64 = {1 / (mm1['Mu'] - mm1['Lambda'])!r}"})
+    write(subs, "copycat", PILOT, submission(rel, copied))
+    mine = json.loads(subprocess.run([gonbgrader.tool("judge"), "variants", "-lesson", PILOT, "-student", "copycat"],
+                                     capture_output=True, text=True, check=True).stdout)
+    copy_differs = mine["Exercise 1"]["params"] != mm1
+    before_subs = tree_digest(subs)
+    before_clone = clone_digest()
+    before_course = tree_digest(course)
+    r, scores, cells, seconds = autograde(course, subs, out)
+    listener.close()
+    time.sleep(10)  # past the vandal's delayed write
+    assert not dialed, "a submission reached the host's network"
+    problems = []
+    for student, (_, _, lost, *maybe) in ATTACKS.items():
+        for gid in CHECKS:
+            c = cells.get((student, PILOT, gid))
+            if maybe and gid in maybe[0]:
+                continue
+            want = 0.0 if gid in lost else 1.0
+            if c is None or float(c["score"]) != want:
+                problems.append(f"{student} {gid}: {c and c['score']} points, expected {want} ({c and c['reason']})")
+            elif want == 0 and not c["reason"].startswith("✗"):
+                problems.append(f"{student} {gid}: 0 points without a reason")
+    assert float(scores[("honest", PILOT)]["score"]) == 4, scores[("honest", PILOT)]
+    if copy_differs:
+        assert float(cells[("copycat", PILOT, "exercise-1-check")]["score"]) == 0, "a classmate's numbers passed"
+    assert not problems, "\n".join(problems)
+    # Nothing outside the sandbox changed.
+    assert tree_digest(subs) == before_subs, "a submission was changed"
+    assert clone_digest() == before_clone, "the clone was changed"
+    assert tree_digest(course) == before_course, "the course directory (gradebook, source) was changed"
+    assert not list(pathlib.Path("/tmp").glob(f"{CANARY}*")), "a submission wrote to the host's /tmp"
+    text = (out / "scores.csv").read_text()
+    assert "pwned" not in text and "honest" in text
+    # No process of a sandbox user is left.
+    ps = subprocess.run(["ps", "-eo", "uid="], capture_output=True, text=True).stdout.split()
+    assert not [u for u in ps if int(u) >= 61000 and int(u) < 62000], "processes outlived grading"
+    # The snooper found no secret and no solution; its feedback shows none.
+    feedback = (out / "feedback" / "snoop" / PILOT / f"{PILOT}.html").read_text()
+    graded = (out / "autograded" / "snoop" / PILOT / f"{PILOT}.ipynb").read_text()
+    for secret in (CANARY, marker, "Solutions to the exercises of", "SQLite format"):
+        assert secret not in feedback and secret not in graded, secret
+    # Grading took bounded time despite the memory and process hog.
+    times = {s: float(row["grading_seconds"]) for (s, _), row in scores.items()}
+    print(f"grading seconds per submission: {times}; total {seconds:.0f} s")
+    assert max(times.values()) < 8 * TIME_LIMIT
 
 
-def test_verify_accepts_a_valid_stamp_and_removes_it():
-    stamp = gonbgrader.stamp("secret", "Ex 1")
-    # GoNB may split a line over several stream outputs.
-    score, why, c = verify(grade_cell(SRC, [out("✓ Ex 1: correct\ngrader-st"), out(f"amp {stamp} Ex 1\n")]))
-    assert (score, why) == (1, "")
-    assert [o["text"] for o in c.outputs] == ["✓ Ex 1: correct\n"]
+# ---- fairness -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("outputs, reason", [
-    ([out("✓ Ex 1: correct\n")], "did not run to its end"),  # os.Exit(0), or a fake show.Check
-    ([out("✓ Ex 1: correct\ngrader-stamp " + "0" * 64 + " Ex 1\n")], "pass message that the check did not make"),
-    ([out("✗ Ex 1: expected 2, got 0. hint: add\n✗ Ex 1: expected 2, got 0. hint: add\n"), out("exit status 1\n", "stderr"),
-      {"output_type": "error", "ename": "ERROR", "evalue": "exit status 1", "traceback": []}], "✗ Ex 1: expected 2, got 0"),
-    ([out("signal: interrupt\n", "stderr"), {"output_type": "error", "ename": "ERROR", "evalue": "signal: interrupt", "traceback": []}],
-     "ran longer than 7 s"),
-    ([out("panic: boom\n\ngoroutine 1", "stderr")], "crashed before the check finished (panic: boom)"),
-])
-def test_verify_explains_every_zero(outputs, reason):
-    score, why, c = verify(grade_cell(SRC, outputs))
-    assert score == 0 and reason in why, why
-    assert sum(o.get("text", "").count("✗ Ex 1") for o in c.outputs) <= 1, "the verdict is shown once"
+def test_fairness(course, tmp_path):
+    src, rel = read(course, "source", PILOT), read(course, "release", PILOT)
+    right = answers_of(src)
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    # Debugging output on stderr does not cost points.
+    write(subs, "stderr", PILOT, submission(rel, with_code(right, "exercise-1-answer", '''
+import ("fmt"; "os")
+func init() { fmt.Fprintln(os.Stderr, "debug: computing") }''')))
+    # A deleted check cell is put back (as Go) and scores.
+    write(subs, "deleted", PILOT, submission(rel, right, drop=["exercise-2-check"]))
+
+    def strip(nb):
+        for c in nb.cells:
+            if nbg(c).get("grade_id") == "exercise-3-check":
+                del c.metadata["nbgrader"]
+            if nbg(c).get("grade_id") == "exercise-4-check":
+                c.metadata["nbgrader"].update(points=100, locked=False)
+
+    def bogus(nb):
+        extra = nbformat.v4.new_code_cell("%%\nfmt.Println(1)")
+        extra.metadata["nbgrader"] = {"grade": True, "grade_id": "bogus", "points": 50, "locked": False, "solution": False, "schema_version": 3}
+        nb.cells.append(extra)
+    # Stripped metadata (cell put back) and edited points and lock: restored.
+    write(subs, "edited-metadata", PILOT, submission(rel, right, edit=strip))
+    # A test cell the instructor never made does not count.
+    write(subs, "bogus-cell", PILOT, submission(rel, right, edit=bogus))
+    # A renamed notebook is graded, with a note.
+    write(subs, "renamed", PILOT, submission(rel, right), name="my-work.ipynb")
+    # Not a notebook: one clear line.
+    (subs / "broken" / PILOT).mkdir(parents=True)
+    (subs / "broken" / PILOT / f"{PILOT}.ipynb").write_text("{ not json")
+    # An endless loop that runs before every cell: stopped once, not per cell.
+    write(subs, "init-loop", PILOT, submission(rel, with_code(right, "exercise-1-answer", "func init_spin() { for {} }")))
+    r, scores, cells, seconds = autograde(course, subs, out, limit=15)
+    assert r.returncode == 1, "a submission that could not be graded makes the exit status 1"
+    for student in ("stderr", "deleted", "edited-metadata", "bogus-cell", "renamed"):
+        row = scores[(student, PILOT)]
+        assert (float(row["score"]), float(row["max_score"])) == (4, 4), (student, row,
+            [c for k, c in cells.items() if k[0] == student])
+    assert "renamed" in scores[("renamed", PILOT)]["note"]
+    broken = scores[("broken", PILOT)]["error"]
+    assert broken.startswith("not graded:") and "not a valid notebook" in broken and "\n" not in broken and len(broken) < 300
+    loop = scores[("init-loop", PILOT)]
+    assert float(loop["score"]) == 0
+    assert float(loop["grading_seconds"]) < 4 * 15 + 60, "an init loop must not cost every cell its time limit"
+    assert "init function" in cells[("init-loop", PILOT, "exercise-4-check")]["reason"]
+    # The restored cell is Go.
+    graded = nbformat.read(out / "autograded" / "deleted" / PILOT / f"{PILOT}.ipynb", as_version=4)
+    restored = next(c for c in graded.cells if nbg(c).get("grade_id") == "exercise-2-check")
+    assert restored.source.startswith("%%\n// This cell") and "# " not in restored.source.split("\n")[1][:2]
 
 
-def test_a_stamp_made_with_another_key_is_refused():
-    stamp = gonbgrader.stamp("guessed", "Ex 1")
-    score, why, _ = verify(grade_cell(SRC, [out(f"grader-stamp {stamp} Ex 1\n")]))
-    assert score == 0 and "did not make" in why
+def test_missing_cell_note_keeps_percent_percent_first():
+    assert gonbgrader.go_restored_source("%%\nx.Check(a)", "c").split("\n")[:2] == ["%%", "// This cell (c) was missing from the submission; the grader put it back."]
+    assert gonbgrader.go_restored_source("var a = 1", "c").startswith("// This cell")
 
 
 def test_sanitize_disables_gonb_commands_in_student_cells_only():
-    student = nbformat.v4.new_code_cell("!cat ../../../gradebook.db\n%env COURSE_GRADER_KEY x\n//gonb:%cd /\n%%\nfmt.Println(1)")
+    student = nbformat.v4.new_code_cell("!cat ../../../gradebook.db\n%env COURSE_GRADER_SOCKET x\n//gonb:%cd /\n%%\nfmt.Println(1)")
     locked = nbformat.v4.new_code_cell("%%\n!ls")
     locked.metadata["nbgrader"] = coursework.nbgrader_meta("l", locked=True)
     nb = nbformat.v4.new_notebook()
@@ -200,149 +454,62 @@ def test_sanitize_disables_gonb_commands_in_student_cells_only():
     assert nb.cells[1].source == "%%\n!ls"
 
 
-def test_hidden_tests_reach_packages_through_private_names():
-    names = {"show": "github.com/dslessons/course/pkg/show", "lesson": "example.com/lesson", "fmt": "fmt"}
-    cell = coursework.with_hidden_tests('%%\nshow.Check("Ex 1: show.Check(", lesson.Check(a, "lesson.x"))', "", names, "g1_")
-    assert cell.startswith('// BEGIN HIDDEN TESTS\nimport (\n\tg1_lesson "example.com/lesson"\n\tg1_show "github.com/dslessons/course/pkg/show"\n)')
-    assert 'g1_show.Require("Ex 1: show.Check(", g1_lesson.Check(a, "lesson.x"))' in cell
-    assert coursework.imports('import (\n\t"fmt"\n\t"math/rand/v2"\n\tbz "x/byzantine"\n)') == \
-        {"fmt": "fmt", "rand": "math/rand/v2", "bz": "x/byzantine"}
+def test_check_names():
+    assert gonbgrader.check_names("%%\ntimeouts.Exercise1.Check(x)\nlab.Exercise2a.Check(f)\ntimeouts.Exercise1.Check(y)") == ["Exercise1", "Exercise2a"]
 
 
-# ---- the round trip for lesson 07 ------------------------------------------------
-
-CORRECT = {
-    "exercise-1-answer": 'var prediction = map[string]lamport.Timestamp{\n\t"c1": 1, "b1": 1, "a1": 1, "a2": 2, "a3": 3,\n\t"b2": 3, "b3": 4, "b4": 5, "a4": 6,\n}',
-    "exercise-2-answer": "func myReceive(own, msg lamport.Timestamp) lamport.Timestamp {\n\tif own > msg {\n\t\treturn own + 1\n\t}\n\treturn msg + 1\n}",
-    # Exercise 3's answer depends on the lesson's seed: the reference one.
-    "exercise-3-answer": coursework.read_solutions(
-        coursework.solutions_file(nbtools.NOTEBOOKS / f"{LAMPORT}.ipynb")).answers["Exercise 3"],
-}
-FOREVER = "func myReceive(own, msg lamport.Timestamp) lamport.Timestamp {\n\tfor {\n\t}\n}"
-PANIC = 'func myReceive(own, msg lamport.Timestamp) lamport.Timestamp {\n\tpanic("not implemented")\n}'
-EXIT_IN_ANSWER = ('func myReceive(own, msg lamport.Timestamp) lamport.Timestamp {\n'
-                  '\tfmt.Println("✓ Exercise 2: correct")\n\tos.Exit(0)\n\treturn 0\n}')
-# GoNB runs every init_ function before each cell: print passes, then stop.
-FAKE_PASS = ('var prediction = map[string]lamport.Timestamp{}\n\n'
-             'func init_pass() {\n'
-             '\tfor _, n := range []string{"Exercise 1", "Exercise 2", "Exercise 2, counters far apart or equal", "Exercise 3"} {\n'
-             '\t\tfmt.Println("✓ " + n + ": correct")\n'
-             '\t\tfmt.Printf("grader-stamp %064d %s\\n", 0, n)\n'
-             '\t}\n\tos.Exit(0)\n}')
-# Redefine what the test cell calls: GoNB lets a variable replace an
-# imported package's name.
-REDEFINE = ('type fakeLesson struct{}\n\n'
-            'func (fakeLesson) CheckMisleadingPair(a, b string) error { return nil }\n\n'
-            'var logicaltime = fakeLesson{}\n\n'
-            'type fakeShow struct{}\n\n'
-            'func (fakeShow) Check(name string, err error) bool { fmt.Println("✓ " + name + ": correct"); return true }\n'
-            'func (fakeShow) Require(name string, err error) bool { return true }\n\n'
-            'var show = fakeShow{}\n\nvar pairA, pairB = "", ""')
-# Look for the answer in the grader's files: the cell being run (hidden tests
-# included), and the course directory around the submission (source
-# notebooks with solutions, gradebook, other submissions).
-READ_DISK = r'''import (
-	"io/fs"
-	"path/filepath"
-	"regexp"
-)
-
-var pairA, pairB = stolen()
-
-func stolen() (string, string) {
-	re := regexp.MustCompile(`var pairA, pairB = \\?"(\w+)\\?", \\?"(\w+)\\?"`)
-	places := []string{filepath.Join(os.Getenv("GONB_TMP_DIR"), "main.go")}
-	filepath.WalkDir("../../..", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			places = append(places, p)
-		}
-		return nil
-	})
-	for _, p := range places {
-		b, _ := os.ReadFile(p)
-		if m := re.FindSubmatch(b); m != nil {
-			return string(m[1]), string(m[2])
-		}
-	}
-	return "", ""
-}'''
-STEAL = re.compile(r'var pairA, pairB = \\?"(\w+)\\?", \\?"(\w+)\\?"')
-
-SUBMISSIONS = {
-    # name: (answers by cell, expected score by test cell, reason snippets by test cell)
-    "instructor": (None, {"exercise-1-check": 1, "exercise-2-check": 2, "exercise-3-check": 1}, {}),
-    "correct": (CORRECT, {"exercise-1-check": 1, "exercise-2-check": 2, "exercise-3-check": 1}, {}),
-    "unchanged": ({}, {"exercise-1-check": 0, "exercise-2-check": 0, "exercise-3-check": 0},
-                  {"exercise-1-check": "✗ Exercise 1: no prediction for a1", "exercise-2-check": "✗ Exercise 2: receiving",
-                   "exercise-3-check": "✗ Exercise 3: expected two event names"}),
-    "loop-and-disk": (dict(CORRECT, **{"exercise-2-answer": FOREVER, "exercise-3-answer": READ_DISK}),
-                      {"exercise-1-check": 1, "exercise-2-check": 0, "exercise-3-check": 0},
-                      {"exercise-2-check": "time limit exceeded", "exercise-3-check": "✗ Exercise 3: expected two event names"}),
-    "panic-and-redefine": (dict(CORRECT, **{"exercise-2-answer": PANIC, "exercise-3-answer": REDEFINE}),
-                           {"exercise-1-check": 1, "exercise-2-check": 0, "exercise-3-check": 0},
-                           {"exercise-2-check": "panic: not implemented", "exercise-3-check": "✗ Exercise 3: expected two event names"}),
-    "exit-in-answer": (dict(CORRECT, **{"exercise-2-answer": EXIT_IN_ANSWER}),
-                       {"exercise-1-check": 1, "exercise-2-check": 0, "exercise-3-check": 1},
-                       {"exercise-2-check": "stopped early"}),
-    "fake-pass-then-exit": ({"exercise-1-answer": FAKE_PASS},
-                            {"exercise-1-check": 0, "exercise-2-check": 0, "exercise-3-check": 0},
-                            {"exercise-1-check": "pass message that the check did not make",
-                             "exercise-3-check": "pass message that the check did not make"}),
-}
+# ---- a class ------------------------------------------------------------------------------
 
 
-def test_autograde_round_trip_lamport(course, tmp_path):
-    path = nbtools.NOTEBOOKS / f"{LAMPORT}.ipynb"
-    src, rel = source(course, path), released(course, path)
-    # The disk-reading submission would find the solution in the instructor's
-    # course directory: the grader must not run submissions next to it.
-    assert STEAL.search((course / "source" / LAMPORT / path.name).read_text())
-    subs = tmp_path / "submissions"
-    for student, (answers, _, _) in SUBMISSIONS.items():
-        nb = copy.deepcopy(src if answers is None else rel)
-        for c in nb.cells:
-            if answers and nbg(c).get("grade_id") in answers:
-                c.source = answers[nbg(c)["grade_id"]]
-            if c.cell_type == "code":
-                c.outputs, c.execution_count = [], None
-        (subs / student / LAMPORT).mkdir(parents=True)
-        nbformat.write(nb, subs / student / LAMPORT / path.name)
-    out = tmp_path / "grades"
-    env = dict(os.environ, COURSE_SKIP_SETUP="1", COURSE_GRADE_TIMEOUT=str(TIME_LIMIT))
-    start = time.monotonic()
-    r = subprocess.run([str(ROOT / "coursework" / "autograde.sh"), "--course", str(course), str(subs), str(out)],
-                       capture_output=True, text=True, env=env, timeout=1800)
-    total = time.monotonic() - start
-    print(r.stdout)
-    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    with open(out / "scores.csv") as f:
-        scores = {row["student"]: row for row in csv.DictReader(f)}
-    with open(out / "cells.csv") as f:
-        cells = {(row["student"], row["cell"]): row for row in csv.DictReader(f)}
-    problems = []
-    for student, (_, want, why) in SUBMISSIONS.items():
-        row = scores[student]
-        assert not row["error"], row
-        assert float(row["max_score"]) == 4
-        if float(row["score"]) != sum(want.values()):
-            problems.append(f"{student}: {row['score']} points, expected {sum(want.values())}")
-        for cell, points in want.items():
-            got = cells[(student, cell)]
-            if float(got["score"]) != points:
-                problems.append(f"{student} {cell}: {got['score']} points, expected {points} ({got['reason']})")
-            if points == 0 and not got["reason"]:
-                problems.append(f"{student} {cell}: 0 points without a reason")
-            if cell in why and why[cell] not in got["reason"]:
-                problems.append(f"{student} {cell}: reason {got['reason']!r} lacks {why[cell]!r}")
-    assert not problems, "\n".join(problems) + "\n" + r.stdout
-    # Feedback for every student, and no grader stamps left in it (the fake
-    # passer's own code prints some).
-    for student in SUBMISSIONS:
-        html = (out / "feedback" / student / LAMPORT / f"{LAMPORT}.html").read_text()
-        assert "Exercise" in html
-        if student != "fake-pass-then-exit":
-            assert gonbgrader.STAMP_PREFIX not in html, student
-    times = {s: float(row["grading_seconds"]) for s, row in scores.items()}
-    print(f"grading time per notebook: {times}; total {total:.0f} s")
-    # A cell that loops forever is stopped at the limit; nothing hangs.
-    assert times["loop-and-disk"] < 6 * TIME_LIMIT
+def test_a_class_of_twenty(course, tmp_path):
+    """20 generated students, each exercise right with probability 0.7:
+    every score as generated. Prints the timing."""
+    src, rel = read(course, "source", PILOT), read(course, "release", PILOT)
+    right, stubs = answers_of(src), answers_of(rel)
+    rng = random.Random(20)
+    subs, expected = tmp_path / "subs", {}
+    for i in range(1, 21):
+        student = f"s{i:02d}"
+        picks = {gid: rng.random() < 0.7 for gid in ANSWERS}
+        write(subs, student, PILOT, submission(rel, {gid: (right if ok else stubs)[gid] for gid, ok in picks.items()}))
+        expected[student] = sum(picks.values())
+    r, scores, cells, seconds = autograde(course, subs, tmp_path / "out", jobs=os.cpu_count() or 2)
+    assert r.returncode == 0
+    got = {s: float(row["score"]) for (s, _), row in scores.items()}
+    assert got == {s: float(v) for s, v in expected.items()}
+    per = sorted(float(row["grading_seconds"]) for row in scores.values())
+    print(f"class of 20: {seconds:.0f} s in all, {20 / seconds * 60:.1f} notebooks per minute, "
+          f"median {per[10]:.1f} s per notebook, slowest {per[-1]:.1f} s")
+
+
+# ---- nbgrader's own command -------------------------------------------------------------
+
+
+def test_nbgrader_autograde_directly_is_sandboxed(course, tmp_path):
+    """An instructor who runs `nbgrader autograde` (or formgrader) in
+    coursework/ gets the same sandbox and judge."""
+    work = tmp_path / "course"
+    shutil.copytree(course, work, ignore=shutil.ignore_patterns("autograded", "feedback", "submitted"))
+    src, rel = read(course, "source", PILOT), read(course, "release", PILOT)
+    right = answers_of(src)
+    peek = with_code(right, "exercise-1-answer", f'''
+import ("os"; "fmt")
+func init() {{
+	b, err := os.ReadFile("{work}/submitted/victim/{PILOT}/{PILOT}.ipynb")
+	fmt.Println("peek:", len(b), err, "uid", os.Getuid())
+	if err == nil {{ mm1Mean = -1 }}
+}}''')
+    write(work / "submitted", "victim", PILOT, submission(rel, right))
+    write(work / "submitted", "peeker", PILOT, submission(rel, peek))
+    env = dict(os.environ, COURSE_NBGRADER_ROOT=str(work), COURSE_GRADE_TIMEOUT=str(TIME_LIMIT))
+    r = subprocess.run([str(pathlib.Path(sys.executable).parent / "nbgrader"), "autograde", PILOT, "--force"],
+                       cwd=ROOT / "coursework", env=env, capture_output=True, text=True, timeout=1800)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{work / 'gradebook.db'}") as gb:
+        assert gb.find_submission(PILOT, "victim").score == 4
+        assert gb.find_submission(PILOT, "peeker").score == 4, "the peeker saw the victim's notebook"
+    graded = (work / "autograded" / "peeker" / PILOT / f"{PILOT}.ipynb").read_text()
+    assert "peek: 0" in graded and "no such file" in graded
+    if os.geteuid() == 0:
+        assert "uid 61" in graded, "the kernel ran as the grader's user"

@@ -9,6 +9,7 @@ import pytest
 import nbtools
 
 NOTEBOOKS = nbtools.lesson_notebooks()
+CHECK_CALL = re.compile(r"\b[A-Za-z_]\w*\.([A-Z]\w*)\.Check\(")  # coursework/gonbgrader.py
 
 
 def test_there_are_lessons():
@@ -51,7 +52,7 @@ def test_lesson_has_the_standard_parts(path):
     for heading in ("Objectives", "Summary", "References"):
         assert re.search(rf"^#+ .*{heading}", md, re.M | re.I), f"no '{heading}' heading"
     assert re.search(r"try this", md, re.I), "no 'Try this' prompt"
-    checks = [c for c in nb.cells if c.cell_type == "code" and "show.Check(" in c.source]
+    checks = [c for c in nb.cells if c.cell_type == "code" and (CHECK_CALL.search(c.source) or "show.Check(" in c.source)]
     assert len(checks) >= 3, f"only {len(checks)} auto-checked exercises (need 3)"
     outs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert any(k.startswith("image/") for o in outs for k in o.get("data", {})), "no plot"

@@ -16,8 +16,9 @@
 //     and the adaptive RFC 6298 estimator from pkg/retry are compared on
 //     false timeouts and on how fast they notice the crash.
 //
-// Plot builders return *plot.Plot; Check… functions check exercise answers
-// and return an error with the expected value, the given one and a hint.
+// Plot builders return *plot.Plot. The exercises (Exercise1 … Exercise4,
+// registered in Lesson) have per-student numbers; their checks say right or
+// wrong with a hint, never the expected value (package exercise).
 //
 // # Usage
 //

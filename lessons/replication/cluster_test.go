@@ -321,3 +321,27 @@ func TestFigure8Replicated(t *testing.T) {
 		assert.Equal(t, "v=1 w=6 x=2 z=4", r.Final.Nodes[4].KV)
 	}
 }
+
+// Notebook claim comparing the two: etcd's leader tells the followers the
+// new commit index at once (an append without entries, sent when it
+// answers the client); the course Raft waits for the next heartbeat.
+func TestCommitPropagation(t *testing.T) {
+	c := SteadyState()
+	c.Nodes, c.Clients, c.Commands = 3, 1, 1
+	for _, impl := range impls {
+		c.Impl = impl
+		r, err := Simulate(c)
+		require.NoError(t, err)
+		_, to, err := CommandWindow(r)
+		require.NoError(t, err)
+		answered := to - c.Heartbeat
+		commitNow := false
+		for _, rec := range r.Trace {
+			if rec.Op == netsim.OpSend && rec.Time == answered {
+				l := SpaceTimeLabel(rec)
+				commitNow = commitNow || strings.HasPrefix(l, "App c") || strings.HasPrefix(l, "hb")
+			}
+		}
+		assert.Equal(t, impl == Etcd, commitNow, impl.Name())
+	}
+}

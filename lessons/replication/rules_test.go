@@ -235,3 +235,31 @@ func FuzzAppendEntriesRule(f *testing.F) {
 		}
 	})
 }
+
+// The state machine: the same log gives the same store; another order of
+// the same commands gives another; a command applied twice counts once.
+func TestKV(t *testing.T) {
+	a := Entry{1, Command{"c1", 1, "x", "1"}}
+	b := Entry{1, Command{"c2", 1, "x", "2"}}
+	run := func(es ...Entry) *KV {
+		kv := NewKV()
+		for _, e := range es {
+			kv.Apply(e)
+		}
+		return kv
+	}
+	assert.Equal(t, run(a, b).String(), run(a, b).String())
+	assert.Equal(t, "x=2", run(a, b).String())
+	assert.Equal(t, "x=1", run(b, a).String())
+	kv := NewKV()
+	assert.True(t, kv.Apply(a))
+	assert.True(t, kv.Apply(b))
+	assert.False(t, kv.Apply(a), "a retried command is applied once")
+	assert.False(t, kv.Apply(Entry{Term: 2}), "no-op")
+	assert.Equal(t, "x=2", kv.String())
+	assert.Equal(t, 4, kv.LastApplied(), "but every entry takes its index")
+	v, ok := kv.Get("x")
+	assert.True(t, ok)
+	assert.Equal(t, "2", v)
+	assert.Equal(t, 1, kv.Len())
+}

@@ -3,6 +3,7 @@ package etcdraft
 import (
 	crand "crypto/rand"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -149,6 +150,12 @@ func TestRestartCatchesUp(t *testing.T) {
 	}
 	require.NoError(t, sim.At(300*ms).Crash(netsim.NodeID(follower)))
 	require.NoError(t, sim.At(700*ms).Restart(netsim.NodeID(follower)))
+	require.NoError(t, sim.Run(700*ms))
+	// etcd persists the commit index in its HardState: the restarted node
+	// knows it at once and has applied its log again.
+	f := reps[slices.Index(peers, netsim.NodeID(follower))]
+	assert.Equal(t, uint64(1), f.Status().Commit)
+	assert.Equal(t, uint64(1), f.Status().Applied)
 	require.NoError(t, sim.Run(1*netsim.Second))
 	for _, r := range reps {
 		require.NoError(t, r.Err())

@@ -274,6 +274,10 @@ func TestFigure8(t *testing.T) {
 	assert.Equal(t, logs(ok.Final), logs(bad.Final), "the same messages flow")
 	assert.Equal(t, 2, bad.Snapshots[2].Nodes[0].Commit, "counting: n1 commits x=2 in term 4")
 	assert.Equal(t, "v=1 x=2", bad.Snapshots[2].Nodes[0].KV)
+	// Only n1 ever applies x=2; the others, and n5, end with y=3 there.
+	for _, n := range bad.Final.Nodes[1:] {
+		assert.Equal(t, "v=1 w=5 y=3", n.KV, n.ID)
+	}
 	require.False(t, bad.OK())
 	assert.Equal(t, 1, bad.Counts[LeaderCompleteness])
 	assert.Equal(t, 1, bad.Counts[StateMachineSafety])

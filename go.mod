@@ -1,11 +1,13 @@
 module github.com/dslessons/course
 
-go 1.24.4
+go 1.26
 
 require (
 	github.com/janpfeifer/gonb v0.11.4
 	github.com/stretchr/testify v1.11.1
+	go.etcd.io/raft/v3 v3.7.0
 	gonum.org/v1/plot v0.17.0
+	google.golang.org/protobuf v1.36.11
 )
 
 require (

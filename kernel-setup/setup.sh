@@ -14,7 +14,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$COURSE_ROOT"
 
-GO_MIN=1.24
+GO_MIN=1.26
 PY_MIN=3.9
 
 # ---- prerequisites -----------------------------------------------------

@@ -37,14 +37,14 @@ def run_setup(path: str, tmp_path: pathlib.Path) -> subprocess.CompletedProcess:
 def test_missing_go(tmp_path):
     r = run_setup(fake_bin(tmp_path, None, "3.11"), tmp_path)
     assert r.returncode != 0
-    assert "Go is not installed" in r.stderr and "1.24" in r.stderr
+    assert "Go is not installed" in r.stderr and "1.26" in r.stderr
     assert not (tmp_path / "venv").exists()
 
 
 def test_old_go(tmp_path):
     r = run_setup(fake_bin(tmp_path, "1.20.3", "3.11"), tmp_path)
     assert r.returncode != 0
-    assert "Go 1.20 is too old" in r.stderr and "1.24 or newer" in r.stderr
+    assert "Go 1.20 is too old" in r.stderr and "1.26 or newer" in r.stderr
 
 
 def test_missing_python(tmp_path):

@@ -298,3 +298,67 @@ func (nopCanvas) Stroke(vg.Path)                         {}
 func (nopCanvas) Fill(vg.Path)                           {}
 func (nopCanvas) FillString(font.Face, vg.Point, string) {}
 func (nopCanvas) DrawImage(vg.Rectangle, image.Image)    {}
+
+// Legend is a legend for a picture drawn with gonum directly that places
+// itself as Chart's does: in the first corner of the data area (top right,
+// top left, bottom right, bottom left, or the order given) where it covers
+// none of the data it knows of, on a white box. Use it instead of
+// p.Legend:
+//
+//	lg := plots.NewLegend(p)
+//	lg.Add("simulated", line, points) // lines and scatters are avoided too
+//	lg.Avoid(referenceLine)            // other data to keep clear of
+//	lg.MakeRoom()                      // optional, once the axes are final
+type Legend struct{ lg *chartLegend }
+
+// NewLegend adds an empty legend to p. The first corner tried is the top
+// left one when left is true, a bottom one when bottom is true.
+func NewLegend(p *plot.Plot, left, bottom bool) *Legend {
+	lg := &chartLegend{p: p, corners: cornerOrder(left, bottom)}
+	p.Add(lg)
+	return &Legend{lg}
+}
+
+// Add adds an entry drawn with the given samples (usually the plotters of
+// the series). Samples that hold data (plotter.XYer, as lines and scatters
+// do) become data the legend keeps clear of.
+func (l *Legend) Add(name string, thumbs ...plot.Thumbnailer) {
+	l.lg.entries = append(l.lg.entries, legendEntry{name: name, thumbs: thumbs})
+	for _, t := range thumbs {
+		if xy, ok := t.(plotter.XYer); ok {
+			l.avoid(xy)
+		}
+	}
+}
+
+// Avoid adds data the legend must not cover.
+func (l *Legend) Avoid(data ...plotter.XYer) {
+	for _, xy := range data {
+		l.avoid(xy)
+	}
+}
+
+func (l *Legend) avoid(xy plotter.XYer) {
+	pts, err := plotter.CopyXYs(xy)
+	if err != nil {
+		return // NaN or infinite values: gonum refuses to draw them anyway
+	}
+	ob := legendObstacle{pts: pts}
+	if line, ok := xy.(*plotter.Line); ok {
+		ob.line, ob.steps = true, line.StepStyle != plotter.NoStep
+	}
+	l.lg.series = append(l.lg.series, ob)
+}
+
+// MakeRoom extends the y axis upwards if, at the size pictures are laid
+// out for, every corner of the data area holds data, so that a band at the
+// top is free for the legend (tick labels stay within the data's range).
+// Call it after the axes' ranges and scales are final.
+func (l *Legend) MakeRoom() {
+	a := &l.lg.p.Y
+	_, log := a.Scale.(plot.LogScale)
+	if !finite(a.Min) || !finite(a.Max) || a.Min >= a.Max || (log && a.Min <= 0) {
+		return // nothing sensible to extend
+	}
+	l.lg.makeRoom(log)
+}

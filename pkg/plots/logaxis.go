@@ -10,7 +10,9 @@ import (
 )
 
 // LogY makes p's y axis logarithmic, with LogTicks, and keeps its label
-// where it belongs. Every y value of the plot must be > 0.
+// where it belongs. Every y value of the plot must be > 0. Style the
+// axis label before calling it (a label restyled afterwards is left to
+// gonum); a tick marker set afterwards replaces LogTicks.
 //
 // gonum/plot (v0.17) measures a centred axis label at the arithmetic
 // middle of the axis's range, which on a logarithmic axis lies near its
@@ -65,8 +67,8 @@ func (l *axisLabel) Plot(c draw.Canvas, p *plot.Plot) {
 	if l.vertical {
 		a = &p.Y
 	}
-	if a.Label.Text == "" {
-		return
+	if a.Label.Text == "" || a.Label.TextStyle.Font.Size != hiddenSize {
+		return // no label, or restyled after LogX/LogY: gonum draws it
 	}
 	// The corner of the whole plot: exact when the plot fills its canvas
 	// (as pkg/show draws it), estimated from the axis otherwise.

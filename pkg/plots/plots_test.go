@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -178,6 +179,27 @@ func TestChartLegendCoversNoData(t *testing.T) {
 			assert.Zero(t, hits, "the legend covers data")
 		})
 	}
+}
+
+// A legend for a hand-made picture places itself the same way.
+func TestLegendForHandMadePlots(t *testing.T) {
+	p := New()
+	rising, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 10, Y: 10}})
+	require.NoError(t, err)
+	flat, err := plotter.NewScatter(plotter.XYs{{X: 0, Y: 5}, {X: 5, Y: 5}, {X: 10, Y: 5}})
+	require.NoError(t, err)
+	other, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 9}, {X: 3, Y: 9}}) // covers the top left
+	require.NoError(t, err)
+	p.Add(rising, flat, other)
+	lg := NewLegend(p, true, false)
+	lg.Add("rising", rising)
+	lg.Add("flat", flat)
+	lg.Avoid(other)
+	lg.MakeRoom()
+	k, hits := legendFree(t, p, lg.lg, Width, Height)
+	assert.Zero(t, hits)
+	assert.Equal(t, corner{}, k, "top left is taken by the line not in the legend, top right by the rising one")
+	assert.NotEmpty(t, render(t, p))
 }
 
 func plus1(v []float64) []float64 {

@@ -1,9 +1,11 @@
 package plots
 
 import (
+	"errors"
 	"image"
 	"image/color"
 	"math"
+	"reflect"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -305,7 +307,7 @@ func (nopCanvas) DrawImage(vg.Rectangle, image.Image)    {}
 // none of the data it knows of, on a white box. Use it instead of
 // p.Legend:
 //
-//	lg := plots.NewLegend(p)
+//	lg, err := plots.NewLegend(p, false, false)
 //	lg.Add("simulated", line, points) // lines and scatters are avoided too
 //	lg.Avoid(referenceLine)            // other data to keep clear of
 //	lg.MakeRoom()                      // optional, once the axes are final
@@ -313,32 +315,49 @@ type Legend struct{ lg *chartLegend }
 
 // NewLegend adds an empty legend to p. The first corner tried is the top
 // left one when left is true, a bottom one when bottom is true.
-func NewLegend(p *plot.Plot, left, bottom bool) *Legend {
+func NewLegend(p *plot.Plot, left, bottom bool) (*Legend, error) {
+	if p == nil {
+		return nil, errors.New("plots: NewLegend of a nil plot")
+	}
 	lg := &chartLegend{p: p, corners: cornerOrder(left, bottom)}
 	p.Add(lg)
-	return &Legend{lg}
+	return &Legend{lg}, nil
 }
 
 // Add adds an entry drawn with the given samples (usually the plotters of
 // the series). Samples that hold data (plotter.XYer, as lines and scatters
-// do) become data the legend keeps clear of.
+// do) become data the legend keeps clear of. Nil samples are skipped.
 func (l *Legend) Add(name string, thumbs ...plot.Thumbnailer) {
-	l.lg.entries = append(l.lg.entries, legendEntry{name: name, thumbs: thumbs})
+	if l == nil {
+		return
+	}
+	var kept []plot.Thumbnailer
 	for _, t := range thumbs {
+		if t == nil || isNilPointer(t) {
+			continue
+		}
+		kept = append(kept, t)
 		if xy, ok := t.(plotter.XYer); ok {
 			l.avoid(xy)
 		}
 	}
+	l.lg.entries = append(l.lg.entries, legendEntry{name: name, thumbs: kept})
 }
 
 // Avoid adds data the legend must not cover.
 func (l *Legend) Avoid(data ...plotter.XYer) {
+	if l == nil {
+		return
+	}
 	for _, xy := range data {
 		l.avoid(xy)
 	}
 }
 
 func (l *Legend) avoid(xy plotter.XYer) {
+	if xy == nil || isNilPointer(xy) {
+		return
+	}
 	pts, err := plotter.CopyXYs(xy)
 	if err != nil {
 		return // NaN or infinite values: gonum refuses to draw them anyway
@@ -355,10 +374,20 @@ func (l *Legend) avoid(xy plotter.XYer) {
 // top is free for the legend (tick labels stay within the data's range).
 // Call it after the axes' ranges and scales are final.
 func (l *Legend) MakeRoom() {
+	if l == nil {
+		return
+	}
 	a := &l.lg.p.Y
 	_, log := a.Scale.(plot.LogScale)
 	if !finite(a.Min) || !finite(a.Max) || a.Min >= a.Max || (log && a.Min <= 0) {
 		return // nothing sensible to extend
 	}
 	l.lg.makeRoom(log)
+}
+
+// isNilPointer reports whether v holds a nil pointer (a typed nil, which
+// a nil check on the interface misses).
+func isNilPointer(v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }

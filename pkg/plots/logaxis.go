@@ -12,7 +12,8 @@ import (
 // LogY makes p's y axis logarithmic, with LogTicks, and keeps its label
 // where it belongs. Every y value of the plot must be > 0. Style the
 // axis label before calling it (a label restyled afterwards is left to
-// gonum); a tick marker set afterwards replaces LogTicks.
+// gonum); a tick marker set afterwards replaces LogTicks. A nil plot is
+// left alone.
 //
 // gonum/plot (v0.17) measures a centred axis label at the arithmetic
 // middle of the axis's range, which on a logarithmic axis lies near its
@@ -21,6 +22,9 @@ import (
 // label gonum lays out is made invisible and tiny (its room is kept as
 // padding), and a plotter draws the real label where gonum would have.
 func LogY(p *plot.Plot) {
+	if p == nil {
+		return
+	}
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = LogTicks{}
 	fixLabel(p, true)
@@ -28,6 +32,9 @@ func LogY(p *plot.Plot) {
 
 // LogX is LogY for the x axis.
 func LogX(p *plot.Plot) {
+	if p == nil {
+		return
+	}
 	p.X.Scale = plot.LogScale{}
 	p.X.Tick.Marker = LogTicks{}
 	fixLabel(p, false)

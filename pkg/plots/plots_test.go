@@ -191,7 +191,8 @@ func TestLegendForHandMadePlots(t *testing.T) {
 	other, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 9}, {X: 3, Y: 9}}) // covers the top left
 	require.NoError(t, err)
 	p.Add(rising, flat, other)
-	lg := NewLegend(p, true, false)
+	lg, err := NewLegend(p, true, false)
+	require.NoError(t, err)
 	lg.Add("rising", rising)
 	lg.Add("flat", flat)
 	lg.Avoid(other)
@@ -199,6 +200,19 @@ func TestLegendForHandMadePlots(t *testing.T) {
 	k, hits := legendFree(t, p, lg.lg, Width, Height)
 	assert.Zero(t, hits)
 	assert.Equal(t, corner{}, k, "top left is taken by the line not in the legend, top right by the rising one")
+	assert.NotEmpty(t, render(t, p))
+	// Nil plots, legends and samples are no-ops or errors, not panics.
+	_, err = NewLegend(nil, false, false)
+	assert.EqualError(t, err, "plots: NewLegend of a nil plot")
+	var none *Legend
+	none.Add("x", rising)
+	none.Avoid(rising)
+	none.MakeRoom()
+	var nilLine *plotter.Line
+	lg.Add("nil sample", nil, nilLine)
+	lg.Avoid(nil, nilLine)
+	LogY(nil)
+	LogX(nil)
 	assert.NotEmpty(t, render(t, p))
 }
 

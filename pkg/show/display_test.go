@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -23,6 +24,8 @@ func TestSizes(t *testing.T) {
 	assert.Equal(t, [2]int{800, 450}, [2]int{w, h})
 	w, h = CSSPixels(10*vg.Centimeter, 5*vg.Centimeter)
 	assert.Equal(t, [2]int{378, 189}, [2]int{w, h})
+	w, h = CSSPixels(vg.Length(math.NaN()), -1)
+	assert.Equal(t, [2]int{0, 0}, [2]int{w, h})
 }
 
 // A PNG is shown at its CSS size: the display message carries the size as
@@ -114,4 +117,12 @@ func FuzzWrap(f *testing.F) {
 			}
 		}
 	})
+}
+
+func ExampleWrap() {
+	fmt.Println(Wrap("✗ Exercise 2: expected Concurrent, got HappenedBefore; hint: compare the vectors entry by entry", 50))
+	// Output:
+	// ✗ Exercise 2: expected Concurrent, got
+	//               HappenedBefore; hint: compare the
+	//               vectors entry by entry
 }

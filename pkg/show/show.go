@@ -124,8 +124,16 @@ func PlotSized(p *plot.Plot, width, height vg.Length) error {
 
 // CSSPixels is the size in CSS pixels at which a picture of the given
 // size is displayed.
+// A size that is not positive (or NaN) gives 0.
 func CSSPixels(width, height vg.Length) (w, h int) {
-	return int(math.Round(float64(width / vg.Inch * CSSDPI))), int(math.Round(float64(height / vg.Inch * CSSDPI)))
+	px := func(l vg.Length) int {
+		v := float64(l / vg.Inch * CSSDPI)
+		if !(v > 0) {
+			return 0
+		}
+		return int(math.Round(min(v, 1e9)))
+	}
+	return px(width), px(height)
 }
 
 // pngDisplay is the Jupyter display_data message of a PNG drawn at DPI:

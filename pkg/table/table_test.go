@@ -88,3 +88,9 @@ func FuzzIsNumeric(f *testing.F) {
 		}
 	})
 }
+
+func ExampleNumericColumns() {
+	fmt.Println(NumericColumns([]string{"strategy", "calls", "p99"}, [][]string{{"none", "1,024", "12 ms"}, {"full jitter", "98", "—"}}))
+	// Output:
+	// [false true true]
+}

@@ -83,23 +83,12 @@ func linearTicks(lo, hi float64, maxLabels int, integer, minor bool) []plot.Tick
 	return ticks
 }
 
-// minorTicks are unlabelled ticks between the labelled ones: at a fifth of
-// the step (a half for steps 2 and 5), never between consecutive integers.
+// minorTicks are unlabelled ticks halfway between the labelled ones,
+// never between consecutive integers.
 func minorTicks(lo, hi, step float64, integer bool) []plot.Tick {
-	mant := step / math.Pow(10, math.Floor(math.Log10(step)))
-	div := 5.0
-	if math.Abs(mant-2) < 1e-9 || math.Abs(mant-5) < 1e-9 {
-		div = 2
-	}
-	if math.Abs(mant-2.5) < 1e-9 {
-		div = 5
-	}
-	m := step / div
+	m := step / 2
 	if integer && m < 1 {
-		if step <= 1 {
-			return nil
-		}
-		m = 1
+		return nil
 	}
 	var ticks []plot.Tick
 	first := math.Ceil(lo/m) * m

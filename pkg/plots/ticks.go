@@ -72,7 +72,15 @@ func linearTicks(lo, hi float64, maxLabels int, integer, minor bool) []plot.Tick
 		if v == 0 {
 			v = 0 // not -0
 		}
-		ticks = append(ticks, plot.Tick{Value: v, Label: formatTick(v, step)})
+		label := formatTick(v, step)
+		// The value the label names (0.3, not 6 × 0.05 =
+		// 0.30000000000000004), kept inside the range: gonum lays out
+		// only the labels of ticks inside it, but draws the others too.
+		if exact, err := strconv.ParseFloat(label, 64); err == nil && math.Abs(exact-v) <= step*1e-6 {
+			v = exact
+		}
+		v = min(max(v, lo), hi)
+		ticks = append(ticks, plot.Tick{Value: v, Label: label})
 	}
 	if len(ticks) == 0 {
 		return endTicks(lo, hi)

@@ -122,6 +122,21 @@ func checkTicks(t *testing.T, name string, lo, hi float64, ticks []plot.Tick) {
 	}
 }
 
+// A tick at the end of the range has the range's value, not one a
+// rounding error beyond it (6 × 0.05 = 0.30000000000000004), which gonum
+// would draw without making room for its label.
+func TestTickValuesAreTheLabels(t *testing.T) {
+	ticks := CleanTicks{}.Ticks(0, 0.3)
+	var last plot.Tick
+	for _, tk := range ticks {
+		if tk.Label != "" {
+			last = tk
+		}
+		assert.LessOrEqual(t, tk.Value, 0.3)
+	}
+	assert.Equal(t, plot.Tick{Value: 0.3, Label: "0.3"}, last)
+}
+
 func TestClipTicks(t *testing.T) {
 	c := clipTicks{Ticker: CleanTicks{}, lo: math.Inf(-1), hi: 1}
 	assert.Equal(t, []string{"0", "0.5", "1"}, labels(c.Ticks(0, 1.4)))

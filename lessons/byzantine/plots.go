@@ -79,7 +79,7 @@ func PlotMessageTree(trace []bz.Hop, title string) (*plot.Plot, error) {
 	if len(nodes) == 0 {
 		return nil, fmt.Errorf("byzantine: empty trace (run with Trace: true)")
 	}
-	p := plot.New()
+	p := plots.New()
 	p.Title.Text = title
 	p.X.Label.Text = "recursion level (0 = commander's order)"
 	p.Y.Label.Text = "messages, in the order sent"

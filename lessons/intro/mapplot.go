@@ -53,7 +53,7 @@ func MapPlot() (*plot.Plot, error) {
 		xys[i] = plotter.XY{X: float64(pt.Lesson), Y: y[pt.Problem]}
 		labels[i] = fmt.Sprintf("%02d", pt.Lesson)
 	}
-	p := plot.New()
+	p := plots.New()
 	p.Title.Text = "Course map: which lesson treats which problem"
 	p.X.Label.Text = "lesson (reading order)"
 	p.X.Tick.Marker = plots.IntegerTicks{}

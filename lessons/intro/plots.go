@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/dslessons/course/pkg/plots"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
@@ -77,7 +78,7 @@ func PlotUnreliable(r UnreliableResult) (*plot.Plot, error) {
 		fNaive = append(fNaive, plotter.XY{X: p, Y: 100 * once})
 		fRetry = append(fRetry, plotter.XY{X: p, Y: 100 * (1 - math.Pow(1-once, float64(r.Config.Attempts)))})
 	}
-	p := plot.New()
+	p := plots.New()
 	p.Title.Text = fmt.Sprintf("\"The network is reliable\": %d requests per point (seed %d)", r.Config.Requests, r.Config.Seed)
 	p.X.Label.Text = "probability that a message is lost"
 	p.Y.Label.Text = "requests answered (%)"
@@ -110,11 +111,12 @@ func PlotLatency(r LatencyResult) (*plot.Plot, error) {
 		chatty = append(chatty, plotter.XY{X: d, Y: float64(x.Chatty.Total) / 1e6})
 		batched = append(batched, plotter.XY{X: d, Y: float64(x.Batched.Total) / 1e6})
 	}
-	p := plot.New()
+	p := plots.New()
 	p.Title.Text = fmt.Sprintf("\"Latency is zero\": fetching %d keys", r.Keys)
 	p.X.Label.Text = "one-way network delay (ms, log)"
 	p.Y.Label.Text = "time until all values arrived (ms, log)"
-	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
+	plots.LogX(p)
+	plots.LogY(p)
 	p.X.Tick.Marker = ticksAt(xsOf(chatty)...)
 	p.Y.Tick.Marker = powersOfTen{}
 	if err := addLine(p, fmt.Sprintf("chatty: %d round trips", r.Keys), chatty, 1, false, true); err != nil {
@@ -141,13 +143,12 @@ func PlotBandwidth(r BandwidthResult) (*plot.Plot, error) {
 	for rho := 0.05; rho <= 0.97; rho += 0.01 {
 		model = append(model, plotter.XY{X: rho, Y: (1/mu+rho/(2*mu*(1-rho)))*1e3 + float64(r.Config.Delay)/1e6})
 	}
-	p := plot.New()
+	p := plots.New()
 	p.Title.Text = fmt.Sprintf("\"Bandwidth is infinite\": a %g MB/s link, %d-byte messages (seed %d)",
 		r.Config.Bandwidth/1e6, r.Config.MsgSize, r.Config.Seed)
 	p.X.Label.Text = "offered load (fraction of the link's capacity)"
 	p.Y.Label.Text = "latency (ms, log)"
-	p.Y.Scale = plot.LogScale{}
-	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	plots.LogY(p)
 	if err := addLine(p, "p99, simulated", p99, 1, false, true); err != nil {
 		return nil, err
 	}
@@ -187,7 +188,7 @@ func PlotTopology(r TopologyResult) (*plot.Plot, error) {
 	if len(r.HardCoded.PerBin) == 0 {
 		return nil, fmt.Errorf("intro: no points to plot")
 	}
-	p := plot.New()
+	p := plots.New()
 	p.Title.Text = fmt.Sprintf("\"Topology doesn't change\": link r1→server cut at %s (seed %d)", fmtSec(r.Config.ChangeAt), r.Config.Seed)
 	p.X.Label.Text = "time (s)"
 	p.Y.Label.Text = fmt.Sprintf("packets delivered per %gms", bin*1e3)
@@ -225,11 +226,12 @@ func PlotCost(r CostResult) (*plot.Plot, error) {
 		all = append(all, plotter.XY{X: float64(pt.Nodes), Y: pt.AllToAllPerSec})
 		mon = append(mon, plotter.XY{X: float64(pt.Nodes), Y: pt.MonitorPerSec})
 	}
-	p := plot.New()
+	p := plots.New()
 	p.Title.Text = fmt.Sprintf("\"Transport cost is zero\": one heartbeat per node per %s", fmtSec(r.Config.Period))
 	p.X.Label.Text = "nodes in the cluster (log)"
 	p.Y.Label.Text = "heartbeat messages per second (log)"
-	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
+	plots.LogX(p)
+	plots.LogY(p)
 	p.X.Tick.Marker = ticksAt(xsOf(all)...)
 	p.Y.Tick.Marker = powersOfTen{}
 	if err := addLine(p, "all-to-all: n(n-1)", all, 1, false, true); err != nil {
@@ -247,11 +249,11 @@ func PlotAvailability(rs ...AvailabilityResult) (*plot.Plot, error) {
 	if len(rs) == 0 {
 		return nil, fmt.Errorf("intro: no results to plot")
 	}
-	p := plot.New()
+	p := plots.New()
 	p.Title.Text = "Replicas with independent failures: the service is down only if all are"
 	p.X.Label.Text = "replicas k"
 	p.Y.Label.Text = "fraction of time down, 1 - A (log)"
-	p.Y.Scale = plot.LogScale{}
+	plots.LogY(p)
 	p.Y.Tick.Marker = powersOfTen{}
 	for i, r := range rs {
 		var sim, f plotter.XYs
@@ -292,12 +294,13 @@ func PlotScale(r ScaleResult) (*plot.Plot, error) {
 		sim = append(sim, plotter.XY{X: float64(pt.Workers), Y: pt.Speedup})
 		ideal = append(ideal, plotter.XY{X: float64(pt.Workers), Y: float64(pt.Workers)})
 	}
-	p := plot.New()
+	p := plots.New()
 	p.Title.Text = fmt.Sprintf("Scaling out a %s job: coordinator spends %s per message, %s one way",
 		fmtSec(r.Points[0].LocalTime), fmtSec(r.Config.PerMessage), fmtSec(r.Config.OneWay))
 	p.X.Label.Text = "workers (log)"
 	p.Y.Label.Text = "speed-up over one machine (log)"
-	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
+	plots.LogX(p)
+	plots.LogY(p)
 	p.X.Tick.Marker = ticksAt(xsOf(sim)...)
 	p.Y.Tick.Marker = ticksAt(1, 2, 5, 10, 20, 50, 100)
 	if err := addLine(p, "ideal: k workers, k times faster", ideal, 2, true, false); err != nil {

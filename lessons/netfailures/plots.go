@@ -26,7 +26,7 @@ func PlotFigures(t FigureTable) (*plot.Plot, error) {
 		vals = append(vals, f.Value)
 		names = append(names, f.What)
 	}
-	p := plot.New()
+	p := plots.New()
 	p.Title.Text = "Failures per day in a data-centre network (Gill et al., SIGCOMM 2011)"
 	p.Y.Label.Text = "failures per day (count/day)"
 	p.X.Label.Text = "component"
@@ -115,7 +115,7 @@ func DowntimeLabels(c Comparison) []string {
 // with each bar's value written above it.
 func PlotDowntime(c Comparison) (*plot.Plot, error) {
 	vals := plotter.Values{c.Single.DowntimePerYear(), c.Independent.DowntimePerYear(), c.Correlated.DowntimePerYear()}
-	p := plot.New()
+	p := plots.New()
 	p.Title.Text = fmt.Sprintf("Service downtime with and without redundancy (seed %d)", c.Single.Config.Seed)
 	p.Y.Label.Text = "downtime (minutes per year)"
 	p.X.Label.Text = "network paths to the service"
@@ -153,7 +153,7 @@ func PlotEffectiveness(pts []EffectivenessPoint, seed uint64) (*plot.Plot, error
 		xy[i] = plotter.XY{X: pt.Common, Y: 100 * pt.Effectiveness}
 	}
 	ref := plotter.XYs{{X: 0, Y: 40}, {X: 1, Y: 40}}
-	p := plot.New()
+	p := plots.New()
 	p.Title.Text = fmt.Sprintf("How much downtime a second path removes (seed %d)", seed)
 	p.X.Label.Text = "share of failures that hit both paths (fraction)"
 	p.Y.Label.Text = "downtime removed by redundancy (%)"

@@ -102,5 +102,6 @@ func Diagram(title string, runs ...*ScenarioRun) (*plot.Plot, error) {
 	if err != nil {
 		return nil, err
 	}
-	return plots.SpaceTime(h, plots.SpaceTimeOptions{Title: title, Labels: labels, XLabel: "virtual time (ms)"})
+	// Every message these runs do not deliver was lost by the network.
+	return plots.SpaceTime(h, plots.SpaceTimeOptions{Title: title, Labels: labels, XLabel: "virtual time (ms)", Unreceived: plots.Lost})
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/dslessons/course/pkg/netsim"
+	"github.com/dslessons/course/pkg/plots"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -46,7 +47,7 @@ func PlotSuspicions(perfect netsim.Time, results ...*DetectorResult) (*plot.Plot
 	if len(results) == 0 {
 		return nil, fmt.Errorf("partialfailure: PlotSuspicions needs at least one result")
 	}
-	p := plot.New()
+	p := plots.New()
 	p.Title.Text = fmt.Sprintf("False suspicions of a live server (%d probes per timeout, seed %d)", results[0].Config.Probes, results[0].Config.Seed)
 	p.X.Label.Text = "timeout (ms)"
 	p.Y.Label.Text = fmt.Sprintf("probes falsely suspected (%%, axis cut at %d%%)", SuspicionYMax)
@@ -100,7 +101,7 @@ func PlotExtraEffects(results ...*RetryResult) (*plot.Plot, error) {
 	if len(results) == 0 {
 		return nil, fmt.Errorf("partialfailure: PlotExtraEffects needs at least one result")
 	}
-	p := plot.New()
+	p := plots.New()
 	c := results[0].Config
 	p.Title.Text = fmt.Sprintf("Retried deposits applied twice (%d runs × %d deposits, seeds %d..%d)", c.Runs, c.Deposits, c.Seed, c.Seed+uint64(c.Runs)-1)
 	p.X.Label.Text = "loss probability p (each message, each direction)"
@@ -162,7 +163,7 @@ func PlotRetries(pt RetryPoint, maxRetries int) (*plot.Plot, error) {
 		return nil, fmt.Errorf("partialfailure: maxRetries %d: want 1..50", maxRetries)
 	}
 	meas, pred := AttemptBars(pt, maxRetries)
-	p := plot.New()
+	p := plots.New()
 	p.Title.Text = fmt.Sprintf("Retries per deposit at loss p = %.2f (%d deposits)", pt.Loss, pt.Deposits)
 	p.X.Label.Text = "retries of one deposit (attempts − 1)"
 	p.Y.Label.Text = "share of deposits (%)"

@@ -88,7 +88,7 @@ func PlotShift(r ShiftResult) (*plot.Plot, error) {
 	if len(r.Runs) == 0 {
 		return nil, fmt.Errorf("timeouts: no runs to plot")
 	}
-	p := plot.New()
+	p := plots.New()
 	p.Title.Text = fmt.Sprintf("Timeouts: path slows down at %g s, server crashes at %g s (seed %d)",
 		r.Config.Shift/1000, r.Config.Crash/1000, r.Config.Seed)
 	p.X.Label.Text = "time (s)"
@@ -132,7 +132,7 @@ func PlotShift(r ShiftResult) (*plot.Plot, error) {
 		p.Add(l)
 		p.Legend.Add("timeout: "+run.Name, l)
 	}
-	p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plots.LogTicks{}
+	plots.LogY(p)
 	// From 0.1 ms, far below every RTT: the bottom right (after the shift
 	// all RTTs exceed 20 ms) stays free for the legend.
 	// Powers of ten at both ends: log ticks then stay inside the range.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 
+	"github.com/dslessons/course/pkg/plots"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
@@ -27,11 +28,11 @@ func CDF(s SpreadResult, from float64) plotter.XYs {
 // PlotTimeToElect draws, for every spread with at least one election, the
 // fraction of runs that had elected a leader by each time.
 func PlotTimeToElect(r SweepResult) (*plot.Plot, error) {
-	p := plot.New()
+	p := plots.New()
 	min := float64(r.Config.Base.TimeoutMin) / float64(netsim.Millisecond)
 	p.Title.Text = fmt.Sprintf("Time to elect a leader, %d nodes (%d runs per curve, seeds from %d)", r.Config.Base.Nodes, r.Config.Runs, r.Config.Base.Seed)
 	p.X.Label.Text = "time from start until a leader is elected (ms, log scale)"
-	p.X.Scale = plot.LogScale{}
+	plots.LogX(p)
 	var ticks []plot.Tick
 	for _, v := range []float64{150, 200, 300, 500, 1000, 2000, 3000, 5000, 10000} {
 		ticks = append(ticks, plot.Tick{Value: v, Label: fmt.Sprint(v)})
@@ -64,7 +65,7 @@ func PlotTimeToElect(r SweepResult) (*plot.Plot, error) {
 // per leadership interval at the node's row, labelled with its term, and
 // dashed vertical lines at the partition and the heal.
 func PlotLeadership(r PartitionRun, cfg PartitionConfig) (*plot.Plot, error) {
-	p := plot.New()
+	p := plots.New()
 	p.Title.Text = fmt.Sprintf("Leaders over time, %s (seed %d, minority %v)", r.Rule, r.Seed, r.Minority)
 	p.X.Label.Text = "time (ms)"
 	p.Y.Label.Text = "node"

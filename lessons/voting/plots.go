@@ -30,7 +30,7 @@ func RWPoints(g RWGrid) (safe, unsafe plotter.XYs) {
 // meets every write quorum (exhaustive check), rings where a disjoint pair
 // exists, and the line R + W = N + 1.
 func PlotReadWrite(g RWGrid) (*plot.Plot, error) {
-	p := plot.New()
+	p := plots.New()
 	p.Title.Text = fmt.Sprintf("Read/write quorums over N=%d replicas (exhaustive check)", g.N)
 	p.X.Label.Text = "read quorum size R (replicas)"
 	p.Y.Label.Text = "write quorum size W (replicas)"

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"image/png"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -31,9 +32,9 @@ func TestWritePNGIsDeterministicAndSized(t *testing.T) {
 	assert.Equal(t, a.Bytes(), b.Bytes(), "same plot, same bytes")
 	img, err := png.Decode(&a)
 	require.NoError(t, err)
-	// 16 cm x 9 cm at 96 dpi.
-	assert.InDelta(t, 16/2.54*96, img.Bounds().Dx(), 1)
-	assert.InDelta(t, 9/2.54*96, img.Bounds().Dy(), 1)
+	// 800 x 450 CSS pixels at twice the density.
+	assert.Equal(t, 1600, img.Bounds().Dx())
+	assert.Equal(t, 900, img.Bounds().Dy())
 }
 
 func TestWriteSVG(t *testing.T) {
@@ -49,7 +50,14 @@ func TestRenderErrors(t *testing.T) {
 	err := WritePNG(&buf, linePlot(t), 0, DefaultHeight)
 	require.Error(t, err)
 	assert.True(t, strings.HasPrefix(err.Error(), "show: plot size"))
-	assert.Error(t, WritePNG(&buf, linePlot(t), DefaultWidth, 1000*vg.Centimeter))
+	assert.EqualError(t, WritePNG(&buf, linePlot(t), DefaultWidth, 51*vg.Centimeter), "show: plot size 21.17cm x 51cm: each side must be in (0, 50cm]")
+	assert.NoError(t, WriteSVG(&buf, linePlot(t), DefaultWidth, 51*vg.Centimeter), "SVG may be larger")
+	assert.Error(t, WriteSVG(&buf, linePlot(t), DefaultWidth, 201*vg.Centimeter))
+	assert.Error(t, WritePNG(&buf, linePlot(t), vg.Length(math.NaN()), DefaultHeight))
+	// Nil writers are errors, not panics.
+	assert.EqualError(t, WritePNG(nil, linePlot(t), DefaultWidth, DefaultHeight), "show: nil writer")
+	assert.EqualError(t, WriteSVG(nil, linePlot(t), DefaultWidth, DefaultHeight), "show: nil writer")
+	assert.EqualError(t, WriteTable(nil, []string{"a"}, nil), "show: nil writer")
 	assert.Error(t, Plot(nil))
 	assert.Error(t, PlotSVG(nil, DefaultWidth, DefaultHeight))
 	// Outside a notebook, display functions render (so errors surface) but show nothing.
@@ -63,8 +71,8 @@ func TestTables(t *testing.T) {
 	assert.Equal(t, "event  LT\n-----  --\nE1     1\nE10    12\n", buf.String())
 	h, err := HTMLTable([]string{"a<b"}, [][]string{{"x&y"}})
 	require.NoError(t, err)
-	assert.Contains(t, h, "<th>a&lt;b</th>")
-	assert.Contains(t, h, "<td>x&amp;y</td>")
+	assert.Contains(t, h, ">a&lt;b</th>")
+	assert.Contains(t, h, ">x&amp;y</td>")
 	_, err = HTMLTable(nil, nil)
 	assert.EqualError(t, err, "show: table: needs at least one column")
 	err = WriteTable(&buf, []string{"a", "b"}, [][]string{{"1"}})

@@ -90,10 +90,79 @@ func String(header []string, rows [][]string) string {
 
 // Write writes Format's table to w.
 func Write(w io.Writer, header []string, rows [][]string) error {
+	if w == nil {
+		return errors.New("table: nil writer")
+	}
 	s, err := Format(header, rows)
 	if err != nil {
 		return err
 	}
 	_, err = io.WriteString(w, s)
 	return err
+}
+
+// IsNumeric reports whether a cell holds a number, possibly signed,
+// with a decimal point, thousands separators, an exponent, a percent sign
+// or a short unit after it: "12", "-0.5", "1e-06", "1,024", "99.9%",
+// "12 ms", "≈3", "+4". Such cells are right-aligned in HTML tables.
+func IsNumeric(cell string) bool {
+	s := strings.TrimSpace(cell)
+	for _, p := range []string{"≈", "~", "<", ">", "≤", "≥", "+", "-", "−", "±"} {
+		s = strings.TrimSpace(strings.TrimPrefix(s, p))
+	}
+	// The number: digits with optional separators, point and exponent.
+	i, digits := 0, 0
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '.' || s[i] == ',' || s[i] == '_') {
+		if s[i] >= '0' && s[i] <= '9' {
+			digits++
+		}
+		i++
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		j := i + 1
+		if j < len(s) && (s[j] == '+' || s[j] == '-') {
+			j++
+		}
+		k := j
+		for k < len(s) && s[k] >= '0' && s[k] <= '9' {
+			k++
+		}
+		if k > j {
+			i = k
+		}
+	}
+	// A short unit may follow: "%", "ms", " s", "×", "x".
+	rest := strings.TrimSpace(s[i:])
+	return utf8.RuneCountInString(rest) <= 3 && !strings.ContainsAny(rest, "0123456789 ")
+}
+
+// NumericColumns reports, per column, whether every non-blank cell of it
+// is numeric (IsNumeric) and at least one is. Blank cells and dashes
+// ("", "-", "—", "–") count as missing values. Rows must be as wide as the
+// header (see Check); a malformed table has no numeric column.
+func NumericColumns(header []string, rows [][]string) []bool {
+	num := make([]bool, len(header))
+	if Check(header, rows) != nil {
+		return num
+	}
+	for c := range header {
+		seen := false
+		num[c] = true
+		for _, r := range rows {
+			switch strings.TrimSpace(r[c]) {
+			case "", "-", "—", "–":
+				continue
+			}
+			seen = true
+			if !IsNumeric(r[c]) {
+				num[c] = false
+				break
+			}
+		}
+		num[c] = num[c] && seen
+	}
+	return num
 }

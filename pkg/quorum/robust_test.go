@@ -18,7 +18,7 @@ func (s sized) IsQuorum(q Set) bool { return q.Len() > 0 }
 // broken panics when asked about a set.
 type broken struct{}
 
-func (broken) N() int           { return 3 }
+func (broken) N() int            { return 3 }
 func (broken) IsQuorum(Set) bool { panic("not implemented") }
 
 // Bad inputs from the robustness probe (issue 12): each gives a clear

@@ -123,6 +123,10 @@ func TestBadInputsProbe(t *testing.T) {
 			require.NoError(t, s.Run(0))
 			return s.WriteTrace(nil)
 		}, "nil writer"},
+		{"AppendHistory(nil builder)", func() error {
+			_, err := Trace{}.AppendHistory(nil, nil, HistoryOptions{Lanes: []Lane{{Node: "A"}}})
+			return err
+		}, "needs a history.Builder"},
 		{"WriteShiViz(nil)", func() error { return Trace{}.WriteShiViz(nil) }, "WriteShiViz: nil writer"},
 	}
 	for _, tc := range tests {

@@ -359,14 +359,20 @@ const MaxRuleBits = 22
 // EveryRule calls yield with every valid deterministic k-message protocol:
 // every pair of decision tables (view → decision) for A and B such that
 // both attack when all messages arrive and B retreats when it received
-// nothing. It stops early if yield returns false.
-func EveryRule(k int, yield func(Bounded) bool) error {
+// nothing. It stops early if yield returns false; if yield panics,
+// EveryRule returns an error.
+func EveryRule(k int, yield func(Bounded) bool) (err error) {
 	if k < 1 || k > MaxBoundedMessages {
 		return fmt.Errorf("twogenerals: messages %d not in [1,%d]", k, MaxBoundedMessages)
 	}
 	if yield == nil {
 		return fmt.Errorf("twogenerals: EveryRule needs a function to call with each protocol, got nil")
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("twogenerals: the function EveryRule called panicked: %v", p)
+		}
+	}()
 	va, err := Views(A, k)
 	if err != nil {
 		return err

@@ -42,6 +42,7 @@ func TestBadInputsProbe(t *testing.T) {
 			return err
 		}, ""},
 		{"EveryRule with a nil function", func() error { return EveryRule(2, nil) }, "got nil"},
+		{"EveryRule with a function that panics", func() error { return EveryRule(2, func(Bounded) bool { panic("yield") }) }, "the function EveryRule called panicked: yield"},
 		{"Analyse a protocol whose decision panics", func() error {
 			_, err := Analyse(Bounded{Name: "bad", Messages: 2, DecideA: func(View) Decision { panic("oops") }, DecideB: func(View) Decision { return Attack }})
 			return err

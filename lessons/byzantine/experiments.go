@@ -77,7 +77,16 @@ var Strategies = []NamedStrategy{
 	{"silent", func(uint64) bz.Strategy { return bz.Silent{} }},
 	{"liar", func(uint64) bz.Strategy { return bz.Liar{} }},
 	{"two-faced", func(uint64) bz.Strategy { return bz.TwoFaced{} }},
-	{"random", func(s uint64) bz.Strategy { return bz.NewRandom(s, 0.2) }},
+	{"random", randomTraitor},
+}
+
+// randomTraitor is a random traitor that stays silent one time in five.
+func randomTraitor(seed uint64) bz.Strategy {
+	r, err := bz.NewRandom(seed, 0.2)
+	if err != nil { // cannot happen: 0.2 is a probability
+		return nil
+	}
+	return r
 }
 
 // StrategyRow is one (strategy, traitor) run.
@@ -196,8 +205,9 @@ func Threshold(cfg ThresholdConfig) (ThresholdResult, error) {
 			pt := ThresholdPoint{M: m, N: n, Runs: cfg.Runs}
 			for range cfg.Runs {
 				perm := rng.Perm(n)
-				r, err := bz.OM(bz.Config{N: n, M: m, Commander: 0, Order: bz.Value(rng.IntN(2)),
-					Traitors: perm[:m], Strategy: bz.NewRandom(rng.Uint64(), 0.2)})
+				order := bz.Value(rng.IntN(2))
+				r, err := bz.OM(bz.Config{N: n, M: m, Commander: 0, Order: order,
+					Traitors: perm[:m], Strategy: randomTraitor(rng.Uint64())})
 				if err != nil {
 					return ThresholdResult{}, err
 				}

@@ -2,11 +2,25 @@ package byzantine
 
 import (
 	"fmt"
+	"math"
+	"reflect"
 	"slices"
 )
 
-// MaxMessages bounds the work of one run (OM message slots).
-const MaxMessages = 50_000_000
+// Limits on one run, checked before anything is allocated.
+const (
+	// MaxGenerals bounds n for OM (SM has the smaller MaxSMGenerals).
+	MaxGenerals = 1000
+	// MaxMessages bounds the message slots of one OM run, MessageCount(n, m).
+	MaxMessages = 50_000_000
+	// MaxSMMessages bounds the message slots of one SM run. SM's cost
+	// depends on what the traitors do (a traitor may relay every chain it
+	// receives), so SM counts as it goes and stops with an error when a run
+	// would send more.
+	MaxSMMessages = 500_000
+	// MaxTraceHops bounds the messages recorded when Config.Trace is set.
+	MaxTraceHops = 200_000
+)
 
 // Config describes one run of OM or SM.
 type Config struct {
@@ -23,6 +37,9 @@ func (c Config) validate() error {
 	if c.N < 2 {
 		return fmt.Errorf("byzantine: n=%d generals, need at least 2 (a commander and a lieutenant)", c.N)
 	}
+	if c.N > MaxGenerals {
+		return fmt.Errorf("byzantine: n=%d generals, allowed at most %d (MaxGenerals)", c.N, MaxGenerals)
+	}
 	if c.M < 0 {
 		return fmt.Errorf("byzantine: m=%d must be >= 0", c.M)
 	}
@@ -31,6 +48,9 @@ func (c Config) validate() error {
 	}
 	if c.Order != Attack && c.Order != Retreat {
 		return fmt.Errorf("byzantine: order %d is neither Attack nor Retreat", int(c.Order))
+	}
+	if len(c.Traitors) > c.N {
+		return fmt.Errorf("byzantine: %d traitors listed, but there are only %d generals", len(c.Traitors), c.N)
 	}
 	seen := make([]bool, c.N)
 	for _, t := range c.Traitors {
@@ -44,6 +64,37 @@ func (c Config) validate() error {
 	}
 	if len(c.Traitors) > 0 && c.Strategy == nil {
 		return fmt.Errorf("byzantine: %d traitors but no Strategy (use Silent{}, Liar{}, TwoFaced{}, NewRandom or a Script)", len(c.Traitors))
+	}
+	if c.Strategy != nil {
+		if v := reflect.ValueOf(c.Strategy); v.Kind() == reflect.Pointer && v.IsNil() {
+			return fmt.Errorf("byzantine: Strategy is a nil %T", c.Strategy)
+		}
+		if r, ok := c.Strategy.(*Random); ok {
+			if err := r.check(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ask asks strategy st what a traitor sends. A panic in the strategy
+// becomes an error that names it and the message it was asked about.
+func ask(st Strategy, m Message) (v Value, ok bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("byzantine: strategy %T panicked when asked about message %d→%d (level %d, path %s): %v",
+				st, m.From, m.To, m.Level, formatPath(m.Path), p)
+		}
+	}()
+	v, ok = st.Send(m)
+	return v, ok, nil
+}
+
+// checkProb reports whether p is a probability.
+func checkProb(what string, p float64) error {
+	if math.IsNaN(p) || p < 0 || p > 1 {
+		return fmt.Errorf("byzantine: %s %v not in [0,1]", what, p)
 	}
 	return nil
 }

@@ -23,9 +23,24 @@
 // receiver. SM(m) satisfies IC1 and IC2 with up to m traitors for any n.
 //
 // Traitors are described by a Strategy: Silent, Liar, TwoFaced, NewRandom
-// (seeded), or a Script of choices, which is what Search enumerates.
-// Every run can record a Trace (who sent what to whom at which recursion
-// level) that WriteTable prints as a table.
+// (seeded), or a Script of choices, which is what Search enumerates. A
+// strategy that panics does not take the program down: the run returns an
+// error naming the strategy and the message it was asked about. Every run
+// can record a Trace (who sent what to whom at which recursion level) that
+// WriteTable prints as a table. Result.Messages counts the messages
+// actually sent; Result.Slots counts every message the algorithm had
+// generals send, withheld or not (for OM, MessageCount's formula).
+//
+// # Limits
+//
+// Every input is checked before anything is allocated, and the work of a
+// call is bounded by documented maxima: MaxGenerals (OM) and MaxSMGenerals
+// (SM) generals; MaxMessages messages in one OM run, MaxSMMessages in one
+// SM run, MaxTraceHops recorded in a trace; for Search, MaxSearchLimit
+// runs and MaxSearchMessages messages in all, with a default limit
+// (DefaultSearchLimit, DefaultSearchMessages) that returns within about a
+// second. Search enumerates traitor placements one at a time, so its limit
+// applies however many placements there are.
 //
 // # Usage
 //

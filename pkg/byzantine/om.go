@@ -7,8 +7,8 @@ func OM(cfg Config) (Result, error) {
 	if err := cfg.validate(); err != nil {
 		return Result{}, err
 	}
-	if c := MessageCount(cfg.N, cfg.M); c < 0 || c > MaxMessages {
-		return Result{}, fmt.Errorf("byzantine: OM(%d) with n=%d needs more than %d messages", cfg.M, cfg.N, MaxMessages)
+	if err := checkOM(cfg); err != nil {
+		return Result{}, err
 	}
 	r := &omRun{cfg: cfg, loyal: cfg.loyalty()}
 	lts := make([]int, 0, cfg.N-1)
@@ -17,15 +17,18 @@ func OM(cfg Config) (Result, error) {
 			lts = append(lts, i)
 		}
 	}
-	r.path = make([]int, 0, cfg.M+2)
+	r.path = make([]int, 0, min(cfg.M, cfg.N)+2) // the recursion is never deeper than n
 	dec := r.om(cfg.M, cfg.Commander, cfg.Order, lts)
+	if r.err != nil {
+		return Result{}, r.err
+	}
 	res := Result{
 		Decisions: make([]Value, cfg.N),
 		Loyal:     r.loyal,
 		Commander: cfg.Commander,
 		Order:     cfg.Order,
-		Messages:  r.messages,
-		Sent:      r.sent,
+		Messages:  r.sent,
+		Slots:     r.slots,
 		Trace:     r.trace,
 	}
 	for i, l := range lts {
@@ -36,21 +39,36 @@ func OM(cfg Config) (Result, error) {
 	return res, nil
 }
 
+// checkOM bounds the work of OM(cfg.M) before anything is allocated.
+func checkOM(cfg Config) error {
+	c := MessageCount(cfg.N, cfg.M)
+	if c < 0 || c > MaxMessages {
+		return fmt.Errorf("byzantine: OM(%d) with n=%d needs more than %d messages (MaxMessages); use fewer generals or a smaller m", cfg.M, cfg.N, MaxMessages)
+	}
+	if cfg.Trace && c > MaxTraceHops {
+		return fmt.Errorf("byzantine: OM(%d) with n=%d sends %d messages, too many to trace (at most %d, MaxTraceHops); run without Trace", cfg.M, cfg.N, c, MaxTraceHops)
+	}
+	return nil
+}
+
 type omRun struct {
-	cfg            Config
-	loyal          []bool
-	path           []int // commanders of the enclosing recursive calls
-	messages, sent int
-	trace          []Hop
+	cfg         Config
+	loyal       []bool
+	path        []int // commanders of the enclosing recursive calls
+	slots, sent int
+	trace       []Hop
+	err         error // the first strategy panic; the strategy is not asked again
 }
 
 // send delivers v from→to at the current recursion level and returns what
 // the receiver gets (Retreat if nothing arrives).
 func (r *omRun) send(from, to int, v Value) Value {
-	r.messages++
+	r.slots++
 	got, ok := v, true
 	if !r.loyal[from] {
-		got, ok = r.cfg.Strategy.Send(Message{Level: len(r.path) - 1, Path: r.path, From: from, To: to, Value: v})
+		if r.err == nil {
+			got, ok, r.err = ask(r.cfg.Strategy, Message{Level: len(r.path) - 1, Path: r.path, From: from, To: to, Value: v})
+		}
 		if ok && got != Attack && got != Retreat {
 			got = Retreat // a garbled message is read as the default
 		}

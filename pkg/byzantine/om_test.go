@@ -69,8 +69,8 @@ func TestMessageCount(t *testing.T) {
 			require.Equal(t, want, MessageCount(n, m), "n=%d m=%d", n, m)
 			res, err := OM(Config{N: n, M: m, Order: Attack, Trace: true})
 			require.NoError(t, err)
-			assert.Equal(t, want, res.Messages, "n=%d m=%d", n, m)
-			assert.Equal(t, want, res.Sent)
+			assert.Equal(t, want, res.Slots, "n=%d m=%d", n, m)
+			assert.Equal(t, want, res.Messages, "no traitors: every slot is a message sent")
 			assert.Len(t, res.Trace, want)
 		}
 	}
@@ -113,11 +113,12 @@ func TestOMByHand(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Agreement, res.Verdict)
 	assert.Equal(t, Retreat, res.Decisions[4])
-	assert.Equal(t, MessageCount(5, 1)-4, res.Sent)
+	assert.Equal(t, MessageCount(5, 1)-4, res.Messages, "the commander's 4 orders were never sent")
+	assert.Equal(t, MessageCount(5, 1), res.Slots)
 }
 
 func strategies(seed uint64) []Strategy {
-	return []Strategy{Silent{}, Liar{}, TwoFaced{}, NewRandom(seed, 0), NewRandom(seed+1, 0.3)}
+	return []Strategy{Silent{}, Liar{}, TwoFaced{}, mustRandom(seed, 0), mustRandom(seed+1, 0.3)}
 }
 
 // OM(m) reaches agreement whenever n > 3m, whatever the traitors do:
@@ -212,7 +213,7 @@ func TestTraceStructure(t *testing.T) {
 
 func TestRandomStrategyDeterministic(t *testing.T) {
 	run := func(seed uint64) Result {
-		res, err := OM(Config{N: 7, M: 2, Order: Attack, Traitors: []int{0, 3}, Strategy: NewRandom(seed, 0.2), Trace: true})
+		res, err := OM(Config{N: 7, M: 2, Order: Attack, Traitors: []int{0, 3}, Strategy: mustRandom(seed, 0.2), Trace: true})
 		require.NoError(t, err)
 		return res
 	}
@@ -228,7 +229,7 @@ func FuzzOM(f *testing.F) {
 		if n > 12 || m > 3 {
 			return
 		}
-		cfg := Config{N: n, M: m, Commander: commander, Order: Attack, Traitors: []int{traitor}, Strategy: NewRandom(seed, 0.2)}
+		cfg := Config{N: n, M: m, Commander: commander, Order: Attack, Traitors: []int{traitor}, Strategy: mustRandom(seed, 0.2)}
 		res, err := OM(cfg)
 		if err != nil {
 			return
@@ -275,4 +276,33 @@ func TestOMThreeGeneralsTraitorCommanderHarmless(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 18, runs)
+}
+
+// mustRandom is NewRandom for probabilities known to be valid.
+func mustRandom(seed uint64, silentProb float64) *Random {
+	r, err := NewRandom(seed, silentProb)
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
+// combinations returns every k-subset of 0..n-1 in lexicographic order.
+func combinations(n, k int) [][]int {
+	var out [][]int
+	cur := make([]int, 0, k)
+	var rec func(start int)
+	rec = func(start int) {
+		if len(cur) == k {
+			out = append(out, append([]int(nil), cur...))
+			return
+		}
+		for i := start; i < n; i++ {
+			cur = append(cur, i)
+			rec(i + 1)
+			cur = cur[:len(cur)-1]
+		}
+	}
+	rec(0)
+	return out
 }

@@ -45,12 +45,26 @@ func SM(cfg Config) (Result, error) {
 		inbox = make([][]signed, cfg.N)
 	}
 	reset()
+	var failed error // a strategy panic or the message budget
 	send := func(level int, chain []int, from, to int, v Value, allTraitors bool) {
-		res.Messages++
+		if failed != nil {
+			return
+		}
+		if res.Slots >= MaxSMMessages {
+			failed = fmt.Errorf("byzantine: SM(%d) with n=%d and traitors %v would send more than %d messages (MaxSMMessages): traitors relay every chain they receive; use fewer traitors, generals or a smaller m",
+				cfg.M, cfg.N, cfg.Traitors, MaxSMMessages)
+			return
+		}
+		res.Slots++
 		got, ok := v, true
 		valid := true
 		if !loyal[from] {
-			got, ok = cfg.Strategy.Send(Message{Level: level, Path: chain, From: from, To: to, Value: v})
+			var err error
+			got, ok, err = ask(cfg.Strategy, Message{Level: level, Path: chain, From: from, To: to, Value: v})
+			if err != nil {
+				failed = err
+				return
+			}
 			if got != Attack && got != Retreat {
 				ok = false
 			}
@@ -69,7 +83,7 @@ func SM(cfg Config) (Result, error) {
 		if !ok {
 			return
 		}
-		res.Sent++
+		res.Messages++
 		inbox[to] = append(inbox[to], signed{value: got, chain: slices.Clone(chain), from: from, valid: valid})
 	}
 
@@ -115,9 +129,15 @@ func SM(cfg Config) (Result, error) {
 				}
 			}
 		}
+		if failed != nil {
+			return Result{}, failed
+		}
 		if !any {
 			break
 		}
+	}
+	if failed != nil {
+		return Result{}, failed
 	}
 	for i := range cfg.N {
 		switch {

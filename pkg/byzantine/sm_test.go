@@ -13,13 +13,13 @@ func TestOMRandomTraitorsThreshold(t *testing.T) {
 	for m := 1; m <= 2; m++ {
 		found := false
 		for seed := uint64(0); seed < 200 && !found; seed++ {
-			res, err := OM(Config{N: 3 * m, M: m, Order: Attack, Traitors: firstLieutenants(m), Strategy: NewRandom(seed, 0.3)})
+			res, err := OM(Config{N: 3 * m, M: m, Order: Attack, Traitors: firstLieutenants(m), Strategy: mustRandom(seed, 0.3)})
 			require.NoError(t, err)
 			found = res.Verdict == Violation
 		}
 		assert.True(t, found, "m=%d n=%d: expected some random traitor behaviour to break OM", m, 3*m)
 		for seed := uint64(0); seed < 300; seed++ {
-			res, err := OM(Config{N: 3*m + 1, M: m, Order: Attack, Traitors: combinations(3*m+1, m)[seed%3], Strategy: NewRandom(seed, 0.3)})
+			res, err := OM(Config{N: 3*m + 1, M: m, Order: Attack, Traitors: combinations(3*m+1, m)[seed%3], Strategy: mustRandom(seed, 0.3)})
 			require.NoError(t, err)
 			require.Equal(t, Agreement, res.Verdict, "seed=%d m=%d: %s", seed, m, res)
 		}
@@ -43,7 +43,7 @@ func TestSMByHand(t *testing.T) {
 	assert.Equal(t, Agreement, res.Verdict, res.String())
 	assert.Equal(t, Retreat, res.Decisions[1])
 	assert.Equal(t, Retreat, res.Decisions[2])
-	assert.Equal(t, 4, res.Sent, "2 orders + 2 relays")
+	assert.Equal(t, 4, res.Messages, "2 orders + 2 relays")
 
 	// n=3, m=1, loyal commander, lying lieutenant 2: its changed relay
 	// carries the commander's signature, so lieutenant 1 rejects it.
@@ -102,7 +102,7 @@ func TestSMTooManyTraitors(t *testing.T) {
 	require.False(t, sr.Found)
 	found := false
 	for seed := uint64(0); seed < 2000 && !found; seed++ {
-		res, err := SM(Config{N: 5, M: 1, Order: Attack, Traitors: []int{0, 1}, Strategy: NewRandom(seed, 0.4)})
+		res, err := SM(Config{N: 5, M: 1, Order: Attack, Traitors: []int{0, 1}, Strategy: mustRandom(seed, 0.4)})
 		require.NoError(t, err)
 		found = res.Verdict == Violation
 	}
@@ -122,7 +122,7 @@ func FuzzSM(f *testing.F) {
 		if n > 8 || m > 3 {
 			return
 		}
-		cfg := Config{N: n, M: m, Commander: commander, Order: Retreat, Traitors: []int{t1, t2}, Strategy: NewRandom(seed, 0.3)}
+		cfg := Config{N: n, M: m, Commander: commander, Order: Retreat, Traitors: []int{t1, t2}, Strategy: mustRandom(seed, 0.3)}
 		res, err := SM(cfg)
 		if err != nil {
 			return

@@ -59,9 +59,22 @@ type Random struct {
 	Seed       uint64
 }
 
-// NewRandom returns a random traitor strategy seeded with seed.
-func NewRandom(seed uint64, silentProb float64) *Random {
-	return &Random{rng: rand.New(rand.NewPCG(seed, 0xb12a)), SilentProb: silentProb, Seed: seed}
+// NewRandom returns a random traitor strategy seeded with seed that stays
+// silent with probability silentProb, which must be in [0,1].
+func NewRandom(seed uint64, silentProb float64) (*Random, error) {
+	if err := checkProb("random traitor's silent probability", silentProb); err != nil {
+		return nil, err
+	}
+	return &Random{rng: rand.New(rand.NewPCG(seed, 0xb12a)), SilentProb: silentProb, Seed: seed}, nil
+}
+
+// check reports a Random that NewRandom did not build or whose SilentProb
+// was changed to something that is not a probability.
+func (r *Random) check() error {
+	if r.rng == nil {
+		return fmt.Errorf("byzantine: zero Random strategy: build one with NewRandom")
+	}
+	return checkProb("random traitor's silent probability", r.SilentProb)
 }
 
 // Send implements Strategy.

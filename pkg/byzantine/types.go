@@ -63,13 +63,16 @@ type Result struct {
 	Loyal     []bool
 	Commander int
 	Order     Value
-	// Messages counts the message slots of the algorithm (for OM this is
-	// MessageCount(n, m)); Sent counts those actually sent (silent
-	// traitors send fewer).
-	Messages, Sent int
-	Rejected       int   // SM only: messages discarded because of a bad signature
-	Trace          []Hop // nil unless Config.Trace
-	Reason         string
+	// Messages counts the messages actually sent: a message a traitor
+	// withholds is not counted.
+	Messages int
+	// Slots counts the messages the algorithm had generals send, withheld
+	// or not. For OM it is always MessageCount(n, m), the paper's formula;
+	// Slots − Messages is what silent traitors held back.
+	Slots    int
+	Rejected int   // SM only: messages discarded because of a bad signature
+	Trace    []Hop // nil unless Config.Trace
+	Reason   string
 }
 
 func (r Result) String() string {

@@ -32,9 +32,16 @@ func (r BerkeleyResult) String() string {
 // tolerance from the median are left out of the average (Gusella and
 // Zatti's fault-tolerant average) but still told how to adjust. Every
 // clock then moves to master + average: Adjust[i] = Average − offsets[i].
+// Offsets must be within ±MaxTime, so that no adjustment overflows (an
+// overflow once gave adjustments of the wrong sign).
 func Berkeley(offsets []time.Duration, tolerance time.Duration) (BerkeleyResult, error) {
 	if len(offsets) == 0 {
 		return BerkeleyResult{}, fmt.Errorf("clocksync: Berkeley needs at least one clock")
+	}
+	for i, o := range offsets {
+		if o < -MaxTime || o > MaxTime {
+			return BerkeleyResult{}, fmt.Errorf("clocksync: Berkeley offset of clock %d is %v, not within ±%v (MaxTime)", i, o, MaxTime)
+		}
 	}
 	if tolerance <= 0 {
 		return BerkeleyResult{}, fmt.Errorf("clocksync: Berkeley tolerance %v must be > 0", tolerance)

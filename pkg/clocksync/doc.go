@@ -52,5 +52,8 @@
 //	cn.Applied // every correction, with the sample it came from
 //
 // Times are time.Duration values in each clock's own reading; nothing here
-// reads a real clock.
+// reads a real clock. Readings and offsets are bounded by MaxTime (about
+// 146 years), within which no formula can overflow; Validate and Berkeley
+// reject values beyond it, and the formulas saturate rather than wrap if
+// called on them anyway.
 package clocksync

@@ -2,6 +2,7 @@ package history
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -105,9 +106,13 @@ func (b *Builder) Receive(m Msg, label string) *Builder {
 }
 
 // At sets the time-axis position of the most recent event (for diagrams of
-// timed runs). It is optional.
+// timed runs). It is optional; t must be a finite number.
 func (b *Builder) At(t float64) *Builder {
 	if b.err != nil || len(b.h.Events) == 0 {
+		return b
+	}
+	if math.IsNaN(t) || math.IsInf(t, 0) {
+		b.err = fmt.Errorf("history: At(%v) for event %d: the time must be a finite number", t, len(b.h.Events)-1)
 		return b
 	}
 	b.h.Events[len(b.h.Events)-1].Time = t

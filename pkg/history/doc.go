@@ -27,4 +27,13 @@
 //	h.Relate(0, 2)             // HappenedBefore
 //	h.ConcurrentPairs()        // every pair of concurrent events
 //	r, _ := h.CheckHappensBefore() // is it a strict partial order? a total one?
+//
+// # Limits
+//
+// Random makes at most MaxRandomNodes nodes and MaxRandomEvents events;
+// CheckOrder, which is cubic, takes at most MaxCheckOrder items. The
+// happens-before table costs 4 bytes per event and node and is built only
+// within MaxReachBytes; past that, each question is answered by a search
+// of the event graph in linear memory. Builder.At rejects times that are
+// not finite numbers, and Validate checks a History written as a literal.
 package history

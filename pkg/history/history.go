@@ -54,7 +54,7 @@ type History struct {
 	Events   []Event
 	Messages []Message
 
-	reach [][]uint64 // reach[a] has bit b set iff a -> b; computed on demand
+	hb *order // happens-before, computed on demand
 }
 
 // Name returns the label of event e, or a generated name such as "A.3"
@@ -131,6 +131,19 @@ func (h *History) EventsOf(n int) []int {
 		}
 	}
 	return out
+}
+
+// Validate checks the structural invariants of h: unique non-empty node
+// names, events numbered in order on known nodes, unique labels, and every
+// send and receive matching its message, received after it was sent.
+// Builder and Random only build valid histories; Validate is for
+// histories written as literals. The clock packages replay only valid
+// histories, and happens-before orders no events of an invalid one.
+func (h *History) Validate() error {
+	if h == nil {
+		return fmt.Errorf("history: nil history")
+	}
+	return h.validate()
 }
 
 // validate checks the structural invariants of h.

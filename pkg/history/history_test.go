@@ -235,7 +235,7 @@ func BenchmarkHappensBefore(b *testing.B) {
 	h, err := Random(RandomConfig{Nodes: 8, Events: 1000, SendProb: 0.4, Seed: 1})
 	require.NoError(b, err)
 	for b.Loop() {
-		h.reach = nil
+		h.hb = nil
 		h.HappensBefore(0, 999)
 	}
 }

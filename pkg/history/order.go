@@ -27,56 +27,131 @@ func (r Relation) String() string {
 	return fmt.Sprintf("Relation(%d)", int(r))
 }
 
-// closure computes reachability: a -> b iff b is reachable from a along
-// "next event on the same node" and "send to its receive" edges. Events are
-// stored in a causal order, so one backwards pass suffices.
-func (h *History) closure() {
-	if h.reach != nil {
-		return
+// MaxReachBytes bounds the memory of the happens-before table that
+// HappensBefore builds on first use: one 32-bit counter per event and
+// node, 4·events·nodes bytes (10 MB for the largest Random history). A
+// larger history is answered without a table, by searching the event
+// graph for each question: slower, but within O(events) memory.
+const MaxReachBytes = 64 << 20
+
+// reachBudget is MaxReachBytes; tests lower it to exercise the search.
+var reachBudget int64 = MaxReachBytes
+
+// order is happens-before, computed once per history.
+type order struct {
+	valid bool
+	// seen[e*nodes+p] is how many of node p's events happen before or are
+	// event e: the event's vector timestamp, computed from the graph (nil
+	// when the table would exceed MaxReachBytes).
+	seen  []int32
+	nodes int
+	// For the table-less search: next event on the same node (-1 if none),
+	// and visit marks by query generation.
+	next  []int
+	mark  []uint32
+	gen   uint32
+	stack []int
+}
+
+// closure prepares happens-before for h. Events are stored in a causal
+// order (every receive after its send), so one forward pass computes, for
+// every event, how many events of each node lead to it.
+func (h *History) closure() *order {
+	if h.hb != nil {
+		return h.hb
 	}
-	n := len(h.Events)
-	words := (n + 63) / 64
-	reach := make([][]uint64, n)
-	next := make([]int, n) // next event on the same node, -1 if none
-	last := make([]int, len(h.Nodes))
+	o := &order{valid: h.validate() == nil, nodes: len(h.Nodes)}
+	h.hb = o
+	if !o.valid {
+		return o
+	}
+	n, k := len(h.Events), len(h.Nodes)
+	if int64(n)*int64(k)*4 > reachBudget {
+		o.next = make([]int, n)
+		last := make([]int, k)
+		for i := range last {
+			last[i] = -1
+		}
+		for i := n - 1; i >= 0; i-- {
+			node := h.Events[i].Node
+			o.next[i] = last[node]
+			last[node] = i
+		}
+		o.mark = make([]uint32, n)
+		return o
+	}
+	seen := make([]int32, n*k)
+	last := make([]int, k)
 	for i := range last {
 		last[i] = -1
 	}
-	for i := n - 1; i >= 0; i-- {
-		ev := h.Events[i]
-		next[i] = last[ev.Node]
+	for i, ev := range h.Events {
+		row := seen[i*k : (i+1)*k]
+		if l := last[ev.Node]; l >= 0 {
+			copy(row, seen[l*k:(l+1)*k])
+		}
+		if ev.Kind == Receive {
+			s := h.Messages[ev.Msg].Send
+			for p, x := range seen[s*k : (s+1)*k] {
+				row[p] = max(row[p], x)
+			}
+		}
+		row[ev.Node]++
 		last[ev.Node] = i
 	}
-	for i := n - 1; i >= 0; i-- {
-		r := make([]uint64, words)
-		succ := [2]int{next[i], -1}
-		if h.Events[i].Kind == Send {
-			succ[1] = h.Messages[h.Events[i].Msg].Receive
-		}
-		for _, s := range succ {
-			if s < 0 {
-				continue
-			}
-			r[s/64] |= 1 << (s % 64)
-			for w, x := range reach[s] {
-				r[w] |= x
-			}
-		}
-		reach[i] = r
-	}
-	h.reach = reach
+	o.seen = seen
+	return o
 }
 
 // HappensBefore reports whether a -> b in Lamport's sense: a comes before b
 // on the same node, or a is the send of a message whose receipt is b, or a
 // chain of such steps leads from a to b. Out-of-range events are never
-// ordered.
+// ordered, and neither are the events of a history that fails Validate.
 func (h *History) HappensBefore(a, b int) bool {
-	if a < 0 || b < 0 || a >= len(h.Events) || b >= len(h.Events) {
+	if a < 0 || b < 0 || a >= len(h.Events) || b >= len(h.Events) || a == b {
 		return false
 	}
-	h.closure()
-	return h.reach[a][b/64]&(1<<(b%64)) != 0
+	o := h.closure()
+	switch {
+	case !o.valid:
+		return false
+	case o.seen != nil:
+		node := h.Events[a].Node
+		return o.seen[b*o.nodes+node] >= o.seen[a*o.nodes+node]
+	}
+	return h.search(o, a, b)
+}
+
+// search looks for a path from a to b in the event graph. Every edge goes
+// to a later event, so only events before b need to be visited.
+func (h *History) search(o *order, a, b int) bool {
+	if a > b {
+		return false
+	}
+	o.gen++
+	if o.gen == 0 { // wrapped: clear the old marks
+		clear(o.mark)
+		o.gen = 1
+	}
+	o.stack = append(o.stack[:0], a)
+	for len(o.stack) > 0 {
+		e := o.stack[len(o.stack)-1]
+		o.stack = o.stack[:len(o.stack)-1]
+		succ := [2]int{o.next[e], -1}
+		if h.Events[e].Kind == Send {
+			succ[1] = h.Messages[h.Events[e].Msg].Receive
+		}
+		for _, s := range succ {
+			if s == b {
+				return true
+			}
+			if s >= 0 && s < b && o.mark[s] != o.gen {
+				o.mark[s] = o.gen
+				o.stack = append(o.stack, s)
+			}
+		}
+	}
+	return false
 }
 
 // Relate returns how a and b are ordered by happens-before.

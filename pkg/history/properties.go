@@ -99,23 +99,35 @@ func (r OrderReport) String() string {
 	return b.String()
 }
 
+// MaxCheckOrder bounds the items of CheckOrder (n³ steps: about a second).
+const MaxCheckOrder = 1000
+
 // CheckOrder checks, by brute force over all pairs and triples, which order
 // properties the relation less has on the items 0..n-1. It is meant for the
 // small sets of a lesson (n up to a few hundred).
-func CheckOrder(n int, less func(a, b int) bool) (OrderReport, error) {
+//
+// n must be in [0, MaxCheckOrder]. A relation that panics makes CheckOrder
+// return an error naming the pair it was asked about.
+func CheckOrder(n int, less func(a, b int) bool) (r OrderReport, err error) {
 	if n < 0 {
 		return OrderReport{}, fmt.Errorf("history: CheckOrder needs n >= 0, got %d", n)
 	}
 	if less == nil {
 		return OrderReport{}, fmt.Errorf("history: CheckOrder needs a relation, got nil")
 	}
-	if n > 2000 {
-		return OrderReport{}, fmt.Errorf("history: CheckOrder is cubic in n; %d items is too many (at most 2000)", n)
+	if n > MaxCheckOrder {
+		return OrderReport{}, fmt.Errorf("history: CheckOrder is cubic in n; %d items is too many (at most %d)", n, MaxCheckOrder)
 	}
+	var a, b int // the pair being asked about
+	defer func() {
+		if p := recover(); p != nil {
+			r, err = OrderReport{}, fmt.Errorf("history: CheckOrder: the relation panicked on (%d, %d): %v", a, b, p)
+		}
+	}()
 	m := make([][]bool, n)
-	for a := range m {
+	for a = range m {
 		m[a] = make([]bool, n)
-		for b := range m[a] {
+		for b = range m[a] {
 			m[a][b] = less(a, b)
 		}
 	}

@@ -6,10 +6,16 @@ import (
 	"math/rand/v2"
 )
 
+// Limits of Random.
+const (
+	MaxRandomNodes  = 26 // nodes are named A to Z
+	MaxRandomEvents = 100_000
+)
+
 // RandomConfig describes a random execution for Random.
 type RandomConfig struct {
-	Nodes    int     // number of nodes, named A, B, C, … (at most 26) ; 1..26
-	Events   int     // number of events to generate; 0..100000
+	Nodes    int     // number of nodes, named A, B, C, …; 1..MaxRandomNodes
+	Events   int     // number of events to generate; 0..MaxRandomEvents
 	SendProb float64 // probability that a step is a send (otherwise local or receive); [0,1]
 	Seed     uint64  // seed of the random source; the same seed gives the same history
 }
@@ -20,11 +26,11 @@ type RandomConfig struct {
 // or does a local step. Messages still in flight at the end are never
 // received. Same config, same history.
 func Random(cfg RandomConfig) (*History, error) {
-	if cfg.Nodes < 1 || cfg.Nodes > 26 {
-		return nil, fmt.Errorf("history: Random needs 1..26 nodes, got %d", cfg.Nodes)
+	if cfg.Nodes < 1 || cfg.Nodes > MaxRandomNodes {
+		return nil, fmt.Errorf("history: Random needs 1..%d nodes, got %d", MaxRandomNodes, cfg.Nodes)
 	}
-	if cfg.Events < 0 || cfg.Events > 100000 {
-		return nil, fmt.Errorf("history: Random needs 0..100000 events, got %d", cfg.Events)
+	if cfg.Events < 0 || cfg.Events > MaxRandomEvents {
+		return nil, fmt.Errorf("history: Random needs 0..%d events, got %d", MaxRandomEvents, cfg.Events)
 	}
 	if math.IsNaN(cfg.SendProb) || cfg.SendProb < 0 || cfg.SendProb > 1 {
 		return nil, fmt.Errorf("history: send probability %v not in [0,1]", cfg.SendProb)

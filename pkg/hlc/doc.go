@@ -10,12 +10,16 @@
 // # Usage
 //
 //	var c hlc.Clock
-//	ts := c.Send(pt)            // pt: the node's physical clock now (a time.Duration)
-//	got := c.Receive(msgTS, pt) // on receipt of a message stamped msgTS
-//	hlc.Less(ts, got)           // lexicographic order on (L, C)
+//	ts, err := c.Send(pt)            // pt: the node's physical clock now (a time.Duration)
+//	got, err := c.Receive(msgTS, pt) // on receipt of a message stamped msgTS
+//	hlc.Less(ts, got)                // lexicographic order on (L, C)
 //
 //	run, err := hlc.Replay(h, func(e int) time.Duration { return physical[e] })
 //	run.ClockConditionViolations() // empty
 //
-// Physical times are values the caller passes in (virtual time).
+// Physical times are values the caller passes in (virtual time). The
+// counter C never wraps: when it would pass MaxCounter, Local, Send and
+// Receive return an error and leave the clock unchanged, so a receive
+// stamp is never smaller than the message's. Replay replays only a
+// history that passes history.Validate.
 package hlc

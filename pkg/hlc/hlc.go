@@ -2,6 +2,7 @@ package hlc
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/dslessons/course/pkg/history"
@@ -18,6 +19,13 @@ func (t Timestamp) String() string { return fmt.Sprintf("(%v,%d)", t.L, t.C) }
 // Less is the order of timestamps: by L, then by C.
 func Less(a, b Timestamp) bool { return a.L < b.L || (a.L == b.L && a.C < b.C) }
 
+// MaxCounter is the largest C. Reaching it takes 2^32 events without the
+// physical clock moving past L: a stopped physical clock, or a peer
+// sending timestamps far in the future. The clock then refuses to stamp
+// more events (an error) rather than wrap C to 0, which would give a
+// timestamp smaller than the one before.
+const MaxCounter = math.MaxUint32
+
 // Clock is one node's hybrid logical clock; the zero value is ready.
 type Clock struct {
 	ts Timestamp
@@ -26,37 +34,47 @@ type Clock struct {
 // Now returns the last timestamp issued.
 func (c *Clock) Now() Timestamp { return c.ts }
 
-// Local records a local or send event at physical time pt.
-func (c *Clock) Local(pt time.Duration) Timestamp {
-	old := c.ts.L
-	c.ts.L = max(old, pt)
-	if c.ts.L == old {
-		c.ts.C++
-	} else {
-		c.ts.C = 0
+// Local records a local or send event at physical time pt. It fails,
+// leaving the clock unchanged, if the counter would pass MaxCounter.
+func (c *Clock) Local(pt time.Duration) (Timestamp, error) {
+	if pt > c.ts.L {
+		c.ts = Timestamp{L: pt}
+		return c.ts, nil
 	}
-	return c.ts
+	if c.ts.C == MaxCounter {
+		return c.ts, fmt.Errorf("hlc: counter at its maximum %d with L=%v and the physical clock at %v: cannot stamp another event", uint32(MaxCounter), c.ts.L, pt)
+	}
+	c.ts.C++
+	return c.ts, nil
 }
 
 // Send records a send event at physical time pt; put the result in the
 // message.
-func (c *Clock) Send(pt time.Duration) Timestamp { return c.Local(pt) }
+func (c *Clock) Send(pt time.Duration) (Timestamp, error) { return c.Local(pt) }
 
-// Receive records the receipt, at physical time pt, of a message stamped m.
-func (c *Clock) Receive(m Timestamp, pt time.Duration) Timestamp {
+// Receive records the receipt, at physical time pt, of a message stamped
+// m. It fails, leaving the clock unchanged, if the counter would pass
+// MaxCounter: the receive stamp is then never smaller than the message's.
+func (c *Clock) Receive(m Timestamp, pt time.Duration) (Timestamp, error) {
 	old := c.ts
-	c.ts.L = max(old.L, m.L, pt)
+	l := max(old.L, m.L, pt)
+	var base uint32 // the counter the receive must exceed
 	switch {
-	case c.ts.L == old.L && c.ts.L == m.L:
-		c.ts.C = max(old.C, m.C) + 1
-	case c.ts.L == old.L:
-		c.ts.C = old.C + 1
-	case c.ts.L == m.L:
-		c.ts.C = m.C + 1
+	case l == old.L && l == m.L:
+		base = max(old.C, m.C)
+	case l == old.L:
+		base = old.C
+	case l == m.L:
+		base = m.C
 	default:
-		c.ts.C = 0
+		c.ts = Timestamp{L: l}
+		return c.ts, nil
 	}
-	return c.ts
+	if base == MaxCounter {
+		return old, fmt.Errorf("hlc: receiving %v at physical time %v would take the counter past its maximum %d", m, pt, uint32(MaxCounter))
+	}
+	c.ts = Timestamp{L: l, C: base + 1}
+	return c.ts, nil
 }
 
 // Run is the result of replaying a history with hybrid logical clocks.
@@ -67,17 +85,29 @@ type Run struct {
 }
 
 // Replay runs a hybrid logical clock on every node of h; physical(e) is
-// the reading of event e's node's physical clock when e happens.
-func Replay(h *history.History, physical func(e int) time.Duration) (*Run, error) {
+// the reading of event e's node's physical clock when e happens. h must
+// pass h.Validate(); a counter overflow, or a physical function that
+// panics, is an error.
+func Replay(h *history.History, physical func(e int) time.Duration) (r *Run, err error) {
 	if h == nil {
 		return nil, fmt.Errorf("hlc: nil history")
 	}
 	if physical == nil {
 		return nil, fmt.Errorf("hlc: nil physical clock function")
 	}
+	if err := h.Validate(); err != nil {
+		return nil, fmt.Errorf("hlc: cannot replay an invalid history: %w", err)
+	}
+	i := 0
+	defer func() {
+		if p := recover(); p != nil {
+			r, err = nil, fmt.Errorf("hlc: the physical clock function panicked at event %s: %v", h.Name(i), p)
+		}
+	}()
 	clocks := make([]Clock, len(h.Nodes))
-	r := &Run{History: h, Physical: make([]time.Duration, len(h.Events)), Stamps: make([]Timestamp, len(h.Events))}
-	for i, ev := range h.Events {
+	r = &Run{History: h, Physical: make([]time.Duration, len(h.Events)), Stamps: make([]Timestamp, len(h.Events))}
+	var ev history.Event
+	for i, ev = range h.Events {
 		if ev.Node < 0 || ev.Node >= len(clocks) {
 			return nil, fmt.Errorf("hlc: event %d on unknown node %d", i, ev.Node)
 		}
@@ -88,9 +118,12 @@ func Replay(h *history.History, physical func(e int) time.Duration) (*Run, error
 			if send >= i {
 				return nil, fmt.Errorf("hlc: event %d receives a message sent later", i)
 			}
-			r.Stamps[i] = clocks[ev.Node].Receive(r.Stamps[send], pt)
+			r.Stamps[i], err = clocks[ev.Node].Receive(r.Stamps[send], pt)
 		} else {
-			r.Stamps[i] = clocks[ev.Node].Local(pt)
+			r.Stamps[i], err = clocks[ev.Node].Local(pt)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w (event %s)", err, h.Name(i))
 		}
 	}
 	return r, nil
@@ -100,6 +133,9 @@ func Replay(h *history.History, physical func(e int) time.Duration) (*Run, error
 // HLC(a) < HLC(b). It is empty.
 func (r *Run) ClockConditionViolations() [][2]int {
 	var out [][2]int
+	if r.History == nil {
+		return nil
+	}
 	for a := range r.Stamps {
 		for b := range r.Stamps {
 			if r.History.HappensBefore(a, b) && !Less(r.Stamps[a], r.Stamps[b]) {

@@ -15,12 +15,17 @@ import (
 // The rules of the paper, case by case, worked out by hand.
 func TestRules(t *testing.T) {
 	var c Clock
-	assert.Equal(t, Timestamp{L: 10, C: 0}, c.Local(10))                           // physical time moves: C resets
-	assert.Equal(t, Timestamp{L: 10, C: 1}, c.Local(7))                            // clock behind L: count
-	assert.Equal(t, Timestamp{L: 20, C: 3}, c.Receive(Timestamp{L: 20, C: 2}, 15)) // message ahead
-	assert.Equal(t, Timestamp{L: 20, C: 4}, c.Receive(Timestamp{L: 20, C: 1}, 15)) // same L: max(C)+1
-	assert.Equal(t, Timestamp{L: 20, C: 5}, c.Receive(Timestamp{L: 5, C: 9}, 15))  // own L largest
-	assert.Equal(t, Timestamp{L: 30, C: 0}, c.Receive(Timestamp{L: 25, C: 9}, 30)) // physical largest
+	ok := func(ts Timestamp, err error) Timestamp {
+		t.Helper()
+		require.NoError(t, err)
+		return ts
+	}
+	assert.Equal(t, Timestamp{L: 10, C: 0}, ok(c.Local(10)))                           // physical time moves: C resets
+	assert.Equal(t, Timestamp{L: 10, C: 1}, ok(c.Local(7)))                            // clock behind L: count
+	assert.Equal(t, Timestamp{L: 20, C: 3}, ok(c.Receive(Timestamp{L: 20, C: 2}, 15))) // message ahead
+	assert.Equal(t, Timestamp{L: 20, C: 4}, ok(c.Receive(Timestamp{L: 20, C: 1}, 15))) // same L: max(C)+1
+	assert.Equal(t, Timestamp{L: 20, C: 5}, ok(c.Receive(Timestamp{L: 5, C: 9}, 15)))  // own L largest
+	assert.Equal(t, Timestamp{L: 30, C: 0}, ok(c.Receive(Timestamp{L: 25, C: 9}, 30))) // physical largest
 	assert.Equal(t, Timestamp{L: 30, C: 0}, c.Now())
 	assert.True(t, Less(Timestamp{1, 5}, Timestamp{2, 0}))
 	assert.True(t, Less(Timestamp{2, 0}, Timestamp{2, 1}))
@@ -67,8 +72,8 @@ func TestReplayValidates(t *testing.T) {
 
 func ExampleClock() {
 	var a, b Clock
-	m := a.Send(100 * time.Millisecond)      // A's clock reads 100 ms
-	got := b.Receive(m, 95*time.Millisecond) // B's clock is 5 ms behind
+	m, _ := a.Send(100 * time.Millisecond)      // A's clock reads 100 ms
+	got, _ := b.Receive(m, 95*time.Millisecond) // B's clock is 5 ms behind
 	fmt.Println(m, got, Less(m, got))
 	// Output:
 	// (100ms,0) (100ms,1) true

@@ -7,6 +7,12 @@
 // (a -> b implies LT(a) < LT(b)) against the happens-before relation that
 // the history computes independently.
 //
+// Counters never wrap: a Clock stops at MaxTimestamp and reports it
+// through Err, and Replay returns an error. Replay only replays a history
+// that passes history.Validate, at most MaxReplayCells events × nodes, and
+// a receive rule that panics is an error. A Run's relations (Less,
+// TotalLess) never order an event that is not in the run.
+//
 // # Usage
 //
 //	var c lamport.Clock

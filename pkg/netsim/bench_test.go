@@ -10,7 +10,7 @@ import (
 // PingPong: two nodes bounce one message forever over links with a
 // uniform 1-3ms delay. Every event is a delivery.
 func benchPingPong(b *testing.B, noTrace bool) {
-	s, err := New(Config{Seed: 1, NoTrace: noTrace, MaxEvents: -1,
+	s, err := New(Config{Seed: 1, NoTrace: noTrace, MaxEvents: -1, MaxTrace: -1,
 		DefaultLink: Link{Delay: Uniform(Millisecond, 3*Millisecond)}})
 	if err != nil {
 		b.Fatal(err)

@@ -124,8 +124,20 @@ func (d Delay) Validate() error {
 }
 
 // Sample draws one delay from r. It never returns a negative value, even
-// for a Delay that fails Validate.
+// for a Delay that fails Validate. With a nil r it draws nothing and
+// returns the distribution's typical value: the constant, the middle of a
+// uniform, the mean of a normal or exponential, the minimum of a Pareto,
+// the median of a lognormal.
 func (d Delay) Sample(r *rand.Rand) Time {
+	if r == nil {
+		switch d.kind {
+		case delayUniform:
+			return clampDelay(d.a/2 + d.b/2)
+		case delayConst, delayNormal, delayExp, delayPareto, delayLogNormal:
+			return clampDelay(d.a)
+		}
+		return 0
+	}
 	var x float64
 	switch d.kind {
 	case delayConst:

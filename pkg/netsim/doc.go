@@ -190,13 +190,19 @@
 //	sim.RunUntil(cond)        until cond() is true; ErrIdle if events run out
 //	sim.Step()                one event; false when none remain
 //
-// Runs can be resumed: call Run again with a later time, schedule more
-// faults in between, inspect your nodes' fields. Config.MaxEvents (default
-// DefaultMaxEvents, negative for no limit) bounds the total number of
-// events, so a livelock (a timer that re-arms with zero delay, a message
-// storm) ends with an error wrapping ErrBudget rather than hanging. Run
-// errors name the virtual time and the seed; once a run has failed, the
-// Sim keeps returning that error.
+// Runs can be resumed: call Run again with a later time (never an
+// earlier one), schedule more faults in between, inspect your nodes'
+// fields. Config.MaxEvents (default DefaultMaxEvents, negative for no
+// limit) bounds the total number of events, so a livelock (a timer that
+// re-arms with zero delay, a message storm) ends with an error wrapping
+// ErrBudget rather than hanging; Config.MaxTrace (default DefaultMaxTrace
+// records, about 250 MB) does the same for the memory of the trace, so a
+// long traced run fails long before it exhausts memory. A node whose
+// Handle panics (or a Do action or RunUntil condition that panics) does
+// not crash the program: the run stops with an error naming the node and
+// the event. Run errors name the virtual time and the seed; once a run
+// has failed, the Sim keeps returning that error. A Sim must be made by
+// New: the methods of a zero Sim return an error.
 //
 // # Reading the results
 //

@@ -9,8 +9,9 @@ import (
 // Errors returned by the run methods; test for them with errors.Is.
 var (
 	// ErrBudget means the run stopped because Config.MaxEvents events
-	// were processed (usually a livelock or a timer that re-arms forever).
-	ErrBudget = errors.New("netsim: event budget exhausted")
+	// were processed (usually a livelock or a timer that re-arms forever)
+	// or the trace reached Config.MaxTrace records.
+	ErrBudget = errors.New("netsim: budget exhausted")
 	// ErrIdle means RunUntil ran out of events before its condition held.
 	ErrIdle = errors.New("netsim: no more events")
 )

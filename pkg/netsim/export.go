@@ -29,6 +29,9 @@ const ShiVizRegex = `(?<host>\S+) (?<clock>\{[^}]*\}) (?<event>.*)`
 // node are left out: network changes (OpChange) and drops on arrival
 // (the receiver was crashed or cut off, so it never saw the message).
 func (t Trace) WriteShiViz(w io.Writer) error {
+	if w == nil {
+		return errorf("WriteShiViz: nil writer")
+	}
 	bw := bufio.NewWriter(w)
 	bw.WriteString(ShiVizRegex + "\n\n")
 	hosts := t.hosts()

@@ -95,6 +95,9 @@ func (t Trace) History(opt HistoryOptions) (*history.History, []string, error) {
 // opt.Lanes (which must not be empty), and returns labels with one label
 // appended per event added. Build b when every trace has been added.
 func (t Trace) AppendHistory(b *history.Builder, labels []string, opt HistoryOptions) ([]string, error) {
+	if b == nil {
+		return labels, fmt.Errorf("netsim: AppendHistory needs a history.Builder, got nil")
+	}
 	if len(opt.Lanes) == 0 {
 		return labels, fmt.Errorf("netsim: AppendHistory needs at least one lane")
 	}

@@ -141,9 +141,13 @@ type fresh struct {
 }
 
 func (f *fresh) Handle(ctx *Context, ev Event) {
+	if f.newNode == nil {
+		ctx.s.fail(errorf("node %s: Fresh(nil): no factory", ctx.Self()))
+		return
+	}
 	if ev.Kind == Start || ev.Kind == Restart || f.cur == nil {
 		f.cur = f.newNode()
-		if f.cur == nil {
+		if isNil(f.cur) {
 			ctx.s.fail(errorf("node %s: Fresh factory returned nil", ctx.Self()))
 			return
 		}

@@ -200,6 +200,9 @@ func (w When) Do(label string, f func()) error {
 // Apply checks every action of sched and schedules them all, or none if
 // any is invalid.
 func (s *Sim) Apply(sched Schedule) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
 	for i, a := range sched {
 		if err := s.check(a); err != nil {
 			return errorf("schedule action %d (%s): %v", i+1, a, trimPrefix(err))
@@ -212,6 +215,9 @@ func (s *Sim) Apply(sched Schedule) error {
 }
 
 func (s *Sim) schedule(a Action) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
 	if err := s.check(a); err != nil {
 		return err
 	}
@@ -317,7 +323,7 @@ func (s *Sim) apply(a *Action) {
 		s.resume(s.index[a.node])
 		return
 	case vDo:
-		a.fn()
+		s.do(a)
 	case vPartition:
 		group := make([]int, len(s.nodes))
 		for i := range group {
@@ -378,6 +384,14 @@ func (s *Sim) apply(a *Action) {
 	}
 }
 
+// do runs the function of a Do action; a panic in it becomes the run's
+// error (see catch).
+func (s *Sim) do(a *Action) {
+	s.user, s.userDo = inDo, a.label
+	a.fn()
+	s.user = inSim
+}
+
 // updateLinks applies f to every link matched by from/to (Any matches
 // all nodes); with both it also applies f to the reverse links. Changing
 // Any->Any also changes the default for nodes added later.
@@ -435,6 +449,7 @@ func (s *Sim) restart(i int32) {
 		s.record(Record{Op: OpRestart, Node: n.id})
 	}
 	s.call(i, Event{Kind: Restart})
+	s.user = inSim
 }
 
 func (s *Sim) pause(i int32) {

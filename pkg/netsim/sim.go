@@ -3,12 +3,19 @@ package netsim
 import (
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 )
 
 // DefaultMaxEvents is the event budget used when Config.MaxEvents is 0.
 const DefaultMaxEvents = 10_000_000
+
+// DefaultMaxTrace is the trace budget used when Config.MaxTrace is 0: at
+// about 128 bytes a record (twice that once Trace has copied them into one
+// slice), a full trace takes about 256 MB.
+const DefaultMaxTrace = 1_000_000
 
 // Any is the wildcard node in link selectors: SetLink(Any, "B", l)
 // changes every link into B.
@@ -28,6 +35,11 @@ type Config struct {
 	// NoTrace turns off trace recording (Stats are still counted). Use it
 	// for long runs and benchmarks.
 	NoTrace bool
+	// MaxTrace stops a run with ErrBudget when the trace would hold more
+	// than this many records, so that tracing a long run fails early
+	// instead of exhausting memory; 0 means DefaultMaxTrace, a negative
+	// value means no limit. It does not apply with NoTrace.
+	MaxTrace int
 }
 
 // Sim is a deterministic discrete-event network simulator. Create one
@@ -36,6 +48,8 @@ type Config struct {
 type Sim struct {
 	cfg       Config
 	maxEvents uint64
+	maxTrace  int // math.MaxInt: no limit
+	traced    int // records in the full chunks
 	now       Time
 	queue     eventQueue
 	nodes     []*nodeState
@@ -52,7 +66,22 @@ type Sim struct {
 	flat      Trace   // cached concatenation returned by Trace
 	ctx       Context
 	st        counters
+	// user says which caller-supplied code is running, so that a panic
+	// in it becomes the run's error (see catch).
+	user   userCode
+	userDo string // user == inDo: the action's label
 }
+
+// userCode is what caller-supplied code the Sim is running.
+type userCode uint8
+
+const (
+	inSim  userCode = iota // the simulator's own code
+	inDo                   // a scheduled Do function
+	inCond                 // a RunUntil condition
+	// inHandle + k: a node's Handle, for an event of kind k
+	inHandle
+)
 
 type nodeState struct {
 	id      NodeID
@@ -87,19 +116,44 @@ func New(cfg Config) (*Sim, error) {
 	case cfg.MaxEvents > 0:
 		s.maxEvents = uint64(cfg.MaxEvents)
 	}
+	switch {
+	case cfg.MaxTrace == 0:
+		s.maxTrace = DefaultMaxTrace
+	case cfg.MaxTrace > 0:
+		s.maxTrace = cfg.MaxTrace
+	default:
+		s.maxTrace = math.MaxInt
+	}
 	s.ctx.s = s
 	return s, nil
 }
 
+// errZero is returned by the methods of a Sim that New did not make.
+var errZero = errorf("zero or nil Sim: create one with New")
+
+// usable reports a Sim that New did not make.
+func (s *Sim) usable() error {
+	if s == nil || s.index == nil {
+		return errZero
+	}
+	return nil
+}
+
 // AddNode adds node n with the given ID. It gets a Start event at the
 // current time (time 0 before the run). IDs must be unique and valid
-// (see NodeID).
+// (see NodeID), and n must not be nil (nor a nil pointer or NodeFunc).
 func (s *Sim) AddNode(id NodeID, n Node) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
 	if err := validID(id); err != nil {
 		return err
 	}
 	if n == nil {
 		return errorf("node %s is nil", id)
+	}
+	if isNil(n) {
+		return errorf("node %s is a nil %T", id, n)
 	}
 	if _, dup := s.index[id]; dup {
 		return errorf("duplicate node ID %q", id)
@@ -139,6 +193,9 @@ func (s *Sim) Seed() uint64 { return s.cfg.Seed }
 // becomes the default for nodes added later. To change a link during a
 // run, use At(t).SetLink.
 func (s *Sim) SetLink(from, to NodeID, l Link) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
 	if err := l.Validate(); err != nil {
 		return err
 	}
@@ -151,6 +208,9 @@ func (s *Sim) SetLink(from, to NodeID, l Link) error {
 
 // Link returns the fault model currently in force on from -> to.
 func (s *Sim) Link(from, to NodeID) (Link, error) {
+	if err := s.usable(); err != nil {
+		return Link{}, err
+	}
 	f, ok1 := s.index[from]
 	t, ok2 := s.index[to]
 	if !ok1 || !ok2 {
@@ -187,17 +247,25 @@ func (s *Sim) Trace() Trace {
 
 // WriteTrace writes the transcript so far, one line per record.
 func (s *Sim) WriteTrace(w io.Writer) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
 	_, err := s.Trace().WriteTo(w)
 	return err
 }
 
 // Run processes events in time order up to and including time until,
-// then advances the clock to until (unless until is Forever). It stops
-// early with an error if a node misbehaved (sent to an unknown node, set
-// a negative timer) or the event budget ran out.
-func (s *Sim) Run(until Time) error {
+// then advances the clock to until (unless until is Forever). until must
+// not be before Now(). It stops early with an error if a node misbehaved
+// (sent to an unknown node, set a negative timer, panicked) or a budget
+// ran out.
+func (s *Sim) Run(until Time) (err error) {
 	if err := s.ready(); err != nil {
 		return err
+	}
+	defer s.catch(&err)
+	if until < s.now {
+		return errorf("Run(%s): that time is before Now() = %s; virtual time only moves forward", until, s.now)
 	}
 	for s.queue.len() > 0 && s.queue.next() <= until {
 		if err := s.step(); err != nil {
@@ -221,14 +289,21 @@ func (s *Sim) RunFor(d Time) error {
 // RunUntil processes events until done returns true (checked before the
 // first event and after each one). It returns an error wrapping ErrIdle
 // if the events run out first.
-func (s *Sim) RunUntil(done func() bool) error {
+func (s *Sim) RunUntil(done func() bool) (err error) {
 	if err := s.ready(); err != nil {
 		return err
 	}
 	if done == nil {
 		return errorf("RunUntil: nil condition")
 	}
-	for !done() {
+	defer s.catch(&err)
+	for {
+		s.user = inCond
+		held := done()
+		s.user = inSim
+		if held {
+			return nil
+		}
 		if s.queue.len() == 0 {
 			return fmt.Errorf("%w at %s before the condition held (seed %d)", ErrIdle, s.now, s.cfg.Seed)
 		}
@@ -236,14 +311,14 @@ func (s *Sim) RunUntil(done func() bool) error {
 			return err
 		}
 	}
-	return nil
 }
 
 // Step processes the next event. It returns false when no events remain.
-func (s *Sim) Step() (bool, error) {
+func (s *Sim) Step() (ok bool, err error) {
 	if err := s.ready(); err != nil {
 		return false, err
 	}
+	defer s.catch(&err)
 	if s.queue.len() == 0 {
 		return false, nil
 	}
@@ -253,7 +328,36 @@ func (s *Sim) Step() (bool, error) {
 // Pending is the number of events waiting in the queue.
 func (s *Sim) Pending() int { return s.queue.len() }
 
+// catch turns a panic in caller-supplied code (a node's Handle, a Do
+// action, a RunUntil condition) into the run's error, naming the code,
+// the time and the seed. It is deferred once per Run, RunUntil or Step
+// call rather than once per event, which keeps the event loop cheap. A
+// panic in the simulator's own code is a bug and is not hidden.
+func (s *Sim) catch(err *error) {
+	if s.user == inSim {
+		return
+	}
+	p := recover()
+	if p == nil { // no panic: s.user is left over from the last Handle
+		s.user = inSim
+		return
+	}
+	switch {
+	case s.user >= inHandle:
+		s.fail(errorf("node %s panicked handling its %s event: %v", s.nodes[s.ctx.node].id, EventKind(s.user-inHandle), p))
+	case s.user == inDo:
+		s.fail(errorf("scheduled Do(%q) panicked: %v", s.userDo, p))
+	case s.user == inCond:
+		s.fail(errorf("RunUntil condition panicked: %v", p))
+	}
+	s.user = inSim
+	*err = s.err
+}
+
 func (s *Sim) ready() error {
+	if err := s.usable(); err != nil {
+		return err
+	}
 	if len(s.nodes) == 0 {
 		return errorf("empty network: add nodes with AddNode before running")
 	}
@@ -291,24 +395,49 @@ func (s *Sim) fail(err error) {
 	}
 }
 
+// traceFull stops the run when the trace budget is spent.
+func (s *Sim) traceFull() {
+	if s.err == nil {
+		s.err = fmt.Errorf("%w: the trace reached %d records (Config.MaxTrace) by %s (seed %d); set Config.NoTrace for long runs or raise Config.MaxTrace",
+			ErrBudget, s.traced, s.now, s.cfg.Seed)
+	}
+}
+
 // traceChunk is the number of records per trace chunk. Chunks avoid
 // copying the whole trace each time it grows.
 const traceChunk = 4096
 
 func (s *Sim) record(r Record) {
-	r.Time = s.now
-	if len(s.cur) == cap(s.cur) {
-		if len(s.cur) > 0 {
-			s.chunks = append(s.chunks, s.cur)
-		}
-		s.cur = make(Trace, 0, traceChunk)
+	if len(s.cur) == cap(s.cur) && !s.newChunk() {
+		return
 	}
+	r.Time = s.now
 	s.cur = append(s.cur, r)
 }
 
+// newChunk files the full chunk and starts a new one, no larger than
+// what is left of the trace budget. It reports false, and stops the run,
+// when the budget is spent.
+func (s *Sim) newChunk() bool {
+	if len(s.cur) > 0 {
+		s.chunks = append(s.chunks, s.cur)
+		s.traced += len(s.cur)
+		s.cur = nil
+	}
+	left := s.maxTrace - s.traced
+	if left <= 0 {
+		s.traceFull()
+		return false
+	}
+	s.cur = make(Trace, 0, min(traceChunk, left))
+	return true
+}
+
+// call hands ev to node i. A panic in the node's Handle becomes the
+// run's error (see catch).
 func (s *Sim) call(i int32, ev Event) {
-	s.ctx.node = i
-	s.nodes[i].h.Handle(&s.ctx, ev)
+	s.ctx.node, s.user = i, inHandle+userCode(ev.Kind)
+	s.nodes[i].h.Handle(&s.ctx, ev) // the caller resets s.user (keeps call inlined)
 }
 
 func (s *Sim) start(e *event) {
@@ -324,6 +453,7 @@ func (s *Sim) start(e *event) {
 		s.record(Record{Op: OpStart, Node: n.id})
 	}
 	s.call(e.node, Event{Kind: Start})
+	s.user = inSim
 }
 
 func (s *Sim) deliver(e *event) {
@@ -347,6 +477,7 @@ func (s *Sim) deliver(e *event) {
 		s.record(Record{Op: OpDeliver, Node: n.id, From: from.id, To: n.id, ID: e.id, Msg: e.msg, Sent: e.sent})
 	}
 	s.call(e.node, Event{Kind: Receive, From: from.id, Msg: e.msg, MsgID: e.id})
+	s.user = inSim
 }
 
 func (s *Sim) drop(e *event, where NodeID, why DropReason) {
@@ -376,6 +507,7 @@ func (s *Sim) fireTimer(e *event) {
 		s.record(Record{Op: OpTimer, Node: n.id, ID: e.id, Msg: e.msg})
 	}
 	s.call(e.node, Event{Kind: Timer, Msg: e.msg, Timer: id})
+	s.user = inSim
 }
 
 // link returns the state of link f -> t, creating it on first use.
@@ -542,4 +674,17 @@ func addTime(t, d Time) Time {
 		return Forever
 	}
 	return t + d
+}
+
+// isNil reports a nil node, including a nil pointer or NodeFunc inside
+// the interface, whose Handle would crash the run.
+func isNil(n Node) bool {
+	if n == nil {
+		return true
+	}
+	switch v := reflect.ValueOf(n); v.Kind() {
+	case reflect.Pointer, reflect.Func:
+		return v.IsNil()
+	}
+	return false
 }

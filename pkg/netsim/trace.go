@@ -158,6 +158,9 @@ type Trace []Record
 
 // WriteTo writes one line per record (see Record.String).
 func (t Trace) WriteTo(w io.Writer) (int64, error) {
+	if w == nil {
+		return 0, errorf("Trace.WriteTo: nil writer")
+	}
 	bw := bufio.NewWriter(w)
 	var n int64
 	buf := make([]byte, 0, 128)
@@ -183,9 +186,13 @@ func (t Trace) String() string {
 	return string(b)
 }
 
-// Filter returns the records for which keep returns true.
+// Filter returns the records for which keep returns true; a nil keep
+// keeps none.
 func (t Trace) Filter(keep func(Record) bool) Trace {
 	var out Trace
+	if keep == nil {
+		return out
+	}
 	for _, r := range t {
 		if keep(r) {
 			out = append(out, r)

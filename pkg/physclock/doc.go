@@ -35,4 +35,10 @@
 // Units: every time is a time.Duration; drift is in ppm (1 ppm = 1 µs of
 // error per second, 86.4 ms per day). Typical quartz oscillators drift by
 // 10–100 ppm.
+//
+// Limits: |Offset| ≤ MaxOffset, |DriftPPM| ≤ MaxDriftPPM, Jitter ≤
+// MaxJitter, Resolution ≤ MaxResolution. Readings use saturating
+// arithmetic, so no true time, step or slew makes a clock wrap around to
+// the other sign. The zero Hardware, Wall and Monotonic are perfect clocks
+// that read true time (the Wall with the default WallConfig).
 package physclock

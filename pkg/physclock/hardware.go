@@ -19,16 +19,22 @@ const (
 	MaxResolution = time.Hour
 )
 
+// MaxOffset bounds |Offset|: 100 years. Readings are computed with
+// saturating arithmetic, so even true times far past it never wrap round
+// to the other sign; they stop at the largest (or smallest) Duration.
+const MaxOffset = 100 * 365 * 24 * time.Hour
+
 // HardwareConfig describes one node's hardware clock.
 type HardwareConfig struct {
-	Offset     time.Duration // reading at true time 0 (any value)
+	Offset     time.Duration // reading at true time 0; |Offset| ≤ MaxOffset
 	DriftPPM   float64       // rate error in ppm: +50 gains 50 µs per second; |DriftPPM| ≤ MaxDriftPPM
 	Jitter     time.Duration // each read is off by a uniform random amount in [-Jitter, +Jitter]; [0, MaxJitter]
 	Resolution time.Duration // readings are rounded down to a multiple of this; 0 means 1 ns; [0, MaxResolution]
 	Seed       uint64        // seed of the jitter; same seed, same readings
 }
 
-// Hardware is a node's oscillator and counter. Create it with NewHardware.
+// Hardware is a node's oscillator and counter. Create it with NewHardware;
+// the zero Hardware is a perfect clock (no offset, drift or jitter).
 type Hardware struct {
 	cfg HardwareConfig
 	rng *rand.Rand
@@ -36,6 +42,9 @@ type Hardware struct {
 
 // NewHardware validates cfg and returns the clock.
 func NewHardware(cfg HardwareConfig) (*Hardware, error) {
+	if cfg.Offset < -MaxOffset || cfg.Offset > MaxOffset {
+		return nil, fmt.Errorf("physclock: offset %v not in [-%v,%v]", cfg.Offset, MaxOffset, MaxOffset)
+	}
 	if math.IsNaN(cfg.DriftPPM) || math.Abs(cfg.DriftPPM) > MaxDriftPPM {
 		return nil, fmt.Errorf("physclock: drift %v ppm not in [-%g,%g]", cfg.DriftPPM, MaxDriftPPM, MaxDriftPPM)
 	}
@@ -55,9 +64,10 @@ func NewHardware(cfg HardwareConfig) (*Hardware, error) {
 func (h *Hardware) Config() HardwareConfig { return h.cfg }
 
 // Ideal is what the counter shows at true time t without jitter or
-// rounding: Offset + t·(1 + DriftPPM/10^6).
+// rounding: Offset + t·(1 + DriftPPM/10^6), saturated at the range of a
+// Duration.
 func (h *Hardware) Ideal(t time.Duration) time.Duration {
-	return h.cfg.Offset + t + time.Duration(math.Round(float64(t)*h.cfg.DriftPPM*1e-6))
+	return add3(h.cfg.Offset, t, fromFloat(math.Round(float64(t)*h.cfg.DriftPPM*1e-6)))
 }
 
 // Read returns the counter at true time t as software sees it: Ideal plus
@@ -65,20 +75,73 @@ func (h *Hardware) Ideal(t time.Duration) time.Duration {
 // the seeded source.
 func (h *Hardware) Read(t time.Duration) time.Duration {
 	v := h.Ideal(t)
-	if j := h.cfg.Jitter; j > 0 {
-		v += time.Duration(h.rng.Int64N(int64(2*j)+1)) - j
+	if j := h.cfg.Jitter; j > 0 && h.rng != nil {
+		v = add(v, time.Duration(h.rng.Int64N(int64(2*j)+1))-j)
 	}
 	return floorTo(v, h.cfg.Resolution)
 }
 
-// floorTo rounds v down to a multiple of r (towards −∞).
+// floorTo rounds v down to a multiple of r (towards −∞), or up when that
+// would leave the range of a Duration.
 func floorTo(v, r time.Duration) time.Duration {
 	if r <= 1 {
 		return v
 	}
 	q := v / r * r
-	if q > v {
+	if q > v && q-r < q {
 		q -= r
 	}
 	return q
+}
+
+// add is a+b, saturated at the range of a Duration instead of wrapping.
+func add(a, b time.Duration) time.Duration {
+	s := a + b
+	switch {
+	case b > 0 && s < a:
+		return math.MaxInt64
+	case b < 0 && s > a:
+		return math.MinInt64
+	}
+	return s
+}
+
+// add3 is a+b+c, exact when no partial sum overflows, and otherwise
+// computed in floating point and saturated: an intermediate overflow must
+// not decide the sign.
+func add3(a, b, c time.Duration) time.Duration {
+	s := a + b
+	if (b > 0 && s < a) || (b < 0 && s > a) {
+		return fromFloat(float64(a) + float64(b) + float64(c))
+	}
+	t := s + c
+	if (c > 0 && t < s) || (c < 0 && t > s) {
+		return fromFloat(float64(a) + float64(b) + float64(c))
+	}
+	return t
+}
+
+// sub is a−b, saturated at the range of a Duration instead of wrapping.
+func sub(a, b time.Duration) time.Duration {
+	s := a - b
+	switch {
+	case b < 0 && s < a:
+		return math.MaxInt64
+	case b > 0 && s > a:
+		return math.MinInt64
+	}
+	return s
+}
+
+// fromFloat converts f to a Duration, saturating at its range.
+func fromFloat(f float64) time.Duration {
+	switch {
+	case f >= math.MaxInt64:
+		return math.MaxInt64
+	case f <= math.MinInt64:
+		return math.MinInt64
+	case math.IsNaN(f):
+		return 0
+	}
+	return time.Duration(f)
 }

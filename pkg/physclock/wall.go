@@ -66,7 +66,9 @@ func (a Action) String() string {
 	return "slewed"
 }
 
-// Wall is a node's real-time ("time of day") clock. Create it with NewWall.
+// Wall is a node's real-time ("time of day") clock. Create it with NewWall;
+// the zero Wall is a perfect clock (true time, no offset, drift or
+// jitter) with the default WallConfig.
 type Wall struct {
 	hw  *Hardware
 	cfg WallConfig
@@ -113,18 +115,48 @@ func NewWall(hw *Hardware, cfg WallConfig) (*Wall, error) {
 }
 
 // Config returns the configuration, with defaults filled in.
-func (w *Wall) Config() WallConfig { return w.cfg }
+func (w *Wall) Config() WallConfig { return w.config() }
+
+// config is cfg with the defaults of NewWall filled in, for a zero Wall.
+func (w *Wall) config() WallConfig {
+	c := w.cfg
+	if c.MaxSlewPPM == 0 {
+		c.MaxSlewPPM = 500
+	}
+	if c.StepThreshold == 0 {
+		c.StepThreshold = 128 * time.Millisecond
+	}
+	if c.SmearWindow == 0 {
+		c.SmearWindow = 24 * time.Hour
+	}
+	return c
+}
+
+// ideal and read are the hardware clock's, or true time for a zero Wall.
+func (w *Wall) ideal(t time.Duration) time.Duration {
+	if w.hw == nil {
+		return t
+	}
+	return w.hw.Ideal(t)
+}
+
+func (w *Wall) read(t time.Duration) time.Duration {
+	if w.hw == nil {
+		return t
+	}
+	return w.hw.Read(t)
+}
 
 // slewDone is the part of the current slew applied by true time t.
 func (w *Wall) slewDone(t time.Duration) time.Duration {
 	if w.slewLeft == 0 {
 		return 0
 	}
-	elapsed := w.hw.Ideal(t) - w.slewFrom
+	elapsed := sub(w.ideal(t), w.slewFrom)
 	if elapsed <= 0 {
 		return 0
 	}
-	done := time.Duration(math.Round(float64(elapsed) * w.cfg.MaxSlewPPM * 1e-6))
+	done := fromFloat(math.Round(float64(elapsed) * w.config().MaxSlewPPM * 1e-6))
 	if w.slewLeft > 0 {
 		return min(done, w.slewLeft)
 	}
@@ -134,19 +166,20 @@ func (w *Wall) slewDone(t time.Duration) time.Duration {
 // leapAdjust is the total leap-second correction for a pre-leap reading.
 func (w *Wall) leapAdjust(base time.Duration) time.Duration {
 	var adj time.Duration
-	for _, l := range w.cfg.Leaps {
+	cfg := w.config()
+	for _, l := range cfg.Leaps {
 		sign := time.Duration(1)
 		if l.Insert {
 			sign = -1
 		}
-		switch w.cfg.LeapPolicy {
+		switch cfg.LeapPolicy {
 		case LeapStep:
-			if (l.Insert && base >= l.At) || (!l.Insert && base >= l.At-time.Second) {
+			if (l.Insert && base >= l.At) || (!l.Insert && base >= sub(l.At, time.Second)) {
 				adj += sign * time.Second
 			}
 		case LeapSmear:
-			start := l.At - w.cfg.SmearWindow/2
-			frac := math.Min(1, math.Max(0, float64(base-start)/float64(w.cfg.SmearWindow)))
+			start := sub(l.At, cfg.SmearWindow/2)
+			frac := math.Min(1, math.Max(0, (float64(base)-float64(start))/float64(cfg.SmearWindow)))
 			adj += sign * time.Duration(math.Round(frac*float64(time.Second)))
 		}
 	}
@@ -155,14 +188,14 @@ func (w *Wall) leapAdjust(base time.Duration) time.Duration {
 
 // Read returns the wall clock at true time t.
 func (w *Wall) Read(t time.Duration) time.Duration {
-	base := w.hw.Read(t) + w.correction + w.slewDone(t)
-	return base + w.leapAdjust(base)
+	base := add(add(w.read(t), w.correction), w.slewDone(t))
+	return add(base, w.leapAdjust(base))
 }
 
 // Step changes the clock by delta at once (delta < 0 moves it back). Any
 // slew in progress stops; the part of it already applied stays.
 func (w *Wall) Step(t, delta time.Duration) {
-	w.correction += w.slewDone(t) + delta
+	w.correction = add(add(w.correction, w.slewDone(t)), delta)
 	w.slewLeft = 0
 }
 
@@ -170,16 +203,16 @@ func (w *Wall) Step(t, delta time.Duration) {
 // in progress (the part already applied stays). It returns how long, in
 // the clock's own time, the slew will take.
 func (w *Wall) Slew(t, delta time.Duration) time.Duration {
-	w.correction += w.slewDone(t)
-	w.slewFrom = w.hw.Ideal(t)
+	w.correction = add(w.correction, w.slewDone(t))
+	w.slewFrom = w.ideal(t)
 	w.slewLeft = delta
-	return time.Duration(math.Ceil(math.Abs(float64(delta)) / (w.cfg.MaxSlewPPM * 1e-6)))
+	return fromFloat(math.Ceil(math.Abs(float64(delta)) / (w.config().MaxSlewPPM * 1e-6)))
 }
 
 // Adjust applies a correction the way ntpd does: it steps when |delta|
 // exceeds StepThreshold and slews otherwise.
 func (w *Wall) Adjust(t, delta time.Duration) Action {
-	if delta > w.cfg.StepThreshold || delta < -w.cfg.StepThreshold {
+	if th := w.config().StepThreshold; delta > th || delta < -th {
 		w.Step(t, delta)
 		return Stepped
 	}
@@ -187,5 +220,5 @@ func (w *Wall) Adjust(t, delta time.Duration) Action {
 	return Slewed
 }
 
-// Hardware returns the hardware clock that drives w.
+// Hardware returns the hardware clock that drives w (nil for a zero Wall).
 func (w *Wall) Hardware() *Hardware { return w.hw }

@@ -2,7 +2,9 @@ package quorum
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
+	"strings"
 )
 
 // MaxExhaustive is the largest N that Check enumerates (2^N subsets).
@@ -32,9 +34,18 @@ func (r Intersection) String() string {
 // by enumerating every subset of the nodes. Because quorum systems are
 // monotone, a quorum A of a misses some quorum of b iff the complement of
 // A is a quorum of b.
-func Check(a, b System) (Intersection, error) {
-	if a == nil || b == nil {
+//
+// Both systems must have the same N() in [1, MaxExhaustive]. A system
+// whose methods panic makes Check return an error naming it.
+func Check(a, b System) (res Intersection, err error) {
+	if isNil(a) || isNil(b) {
 		return Intersection{}, fmt.Errorf("quorum: Check needs two systems")
+	}
+	defer catch(&err, a, b)
+	for _, sys := range []System{a, b} {
+		if err := validate(sys); err != nil {
+			return Intersection{}, err
+		}
 	}
 	n := a.N()
 	if b.N() != n {
@@ -44,7 +55,7 @@ func Check(a, b System) (Intersection, error) {
 		return Intersection{}, fmt.Errorf("quorum: exhaustive check of %d nodes, allowed at most %d", n, MaxExhaustive)
 	}
 	full := Full(n)
-	res := Intersection{OK: true}
+	res = Intersection{OK: true}
 	for s := Set(0); s <= full; s++ {
 		if !a.IsQuorum(s) {
 			continue
@@ -61,6 +72,9 @@ func Check(a, b System) (Intersection, error) {
 // Minimise removes nodes from the quorum q (highest id first) while it
 // stays a quorum of sys, and returns the minimal quorum left.
 func Minimise(sys System, q Set) Set {
+	if isNil(sys) {
+		return q
+	}
 	m := q.Members()
 	for i := len(m) - 1; i >= 0; i-- {
 		if t := q &^ (1 << uint(m[i])); sys.IsQuorum(t) {
@@ -131,10 +145,15 @@ func (t Tally) String() string {
 }
 
 // Count tallies ballots against sys. Every voter must be in [0,N) and vote
-// at most once.
-func Count(sys System, ballots []Ballot) (Tally, error) {
-	if sys == nil {
+// at most once; N() must be in [1, MaxNodes]. A system whose methods panic
+// makes Count return an error naming it.
+func Count(sys System, ballots []Ballot) (t Tally, err error) {
+	if isNil(sys) {
 		return Tally{}, fmt.Errorf("quorum: Count needs a system")
+	}
+	defer catch(&err, sys)
+	if err := validate(sys); err != nil {
+		return Tally{}, err
 	}
 	n := sys.N()
 	var voted Set
@@ -149,7 +168,6 @@ func Count(sys System, ballots []Ballot) (Tally, error) {
 		voted |= 1 << uint(b.Voter)
 		by[b.Candidate] |= 1 << uint(b.Voter)
 	}
-	var t Tally
 	t.Missing = Full(n) &^ voted
 	cands := make([]int, 0, len(by))
 	for c := range by {
@@ -177,4 +195,35 @@ func Count(sys System, ballots []Ballot) (Tally, error) {
 		t.Outcome = Split
 	}
 	return t, nil
+}
+
+// validate checks a system's size, and more if it can validate itself.
+func validate(sys System) error {
+	if n := sys.N(); n < 1 || n > MaxNodes {
+		return fmt.Errorf("quorum: system %v has N() = %d nodes, allowed [1,%d]", sys, n, MaxNodes)
+	}
+	if v, ok := sys.(interface{ Validate() error }); ok {
+		return v.Validate()
+	}
+	return nil
+}
+
+// catch turns a panic in a caller's System into an error naming it.
+func catch(err *error, systems ...System) {
+	if p := recover(); p != nil {
+		names := make([]string, len(systems))
+		for i, s := range systems {
+			names[i] = fmt.Sprintf("%T", s)
+		}
+		*err = fmt.Errorf("quorum: a method of system %s panicked: %v", strings.Join(slices.Compact(names), " or "), p)
+	}
+}
+
+// isNil reports a nil system, including a nil pointer in the interface.
+func isNil(sys System) bool {
+	if sys == nil {
+		return true
+	}
+	v := reflect.ValueOf(sys)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }

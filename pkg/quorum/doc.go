@@ -17,6 +17,15 @@
 // quorum) or Conflict (two winners: only possible when quorums do not
 // intersect).
 //
+// # Limits
+//
+// Systems have 1 to MaxNodes nodes (a Set is a 64-bit mask) and Check
+// enumerates at most MaxExhaustive of them; a weighted node holds at most
+// MaxWeight votes, so no sum of votes overflows. Check and Count validate
+// every system they are given, including hand-written ones (a System with
+// N() outside the range, a WeightedSystem literal with bad weights), and a
+// System whose methods panic makes them return an error, not crash.
+//
 // # Usage
 //
 //	maj, _ := quorum.Majority(5)

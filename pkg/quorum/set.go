@@ -2,6 +2,7 @@ package quorum
 
 import (
 	"fmt"
+	"math"
 	"math/bits"
 	"strconv"
 	"strings"
@@ -9,6 +10,11 @@ import (
 
 // MaxNodes is the largest system size (a Set is a 64-bit mask).
 const MaxNodes = 64
+
+// MaxWeight bounds one node's votes in a weighted system, so that the
+// votes of any set (at most MaxNodes · MaxWeight = 2^46) add up without
+// overflowing.
+const MaxWeight = 1 << 40
 
 // Set is a set of node ids in [0,64), bit i set iff node i is a member.
 type Set uint64
@@ -101,32 +107,49 @@ type WeightedSystem struct {
 	Threshold int
 }
 
-// Weighted validates and returns a weighted voting system.
+// Weighted validates and returns a weighted voting system: 1 to MaxNodes
+// weights, each in [0, MaxWeight], and a threshold in [1, total weight].
 func Weighted(weights []int, threshold int) (WeightedSystem, error) {
-	if len(weights) < 1 || len(weights) > MaxNodes {
-		return WeightedSystem{}, fmt.Errorf("quorum: %d weights, allowed [1,%d]", len(weights), MaxNodes)
+	w := WeightedSystem{Weights: weights, Threshold: threshold}
+	if err := w.Validate(); err != nil {
+		return WeightedSystem{}, err
+	}
+	w.Weights = append([]int(nil), weights...)
+	return w, nil
+}
+
+// Validate checks what Weighted checks; Check and Count call it, so a
+// WeightedSystem written as a literal is held to the same rules.
+func (w WeightedSystem) Validate() error {
+	if len(w.Weights) < 1 || len(w.Weights) > MaxNodes {
+		return fmt.Errorf("quorum: %d weights, allowed [1,%d]", len(w.Weights), MaxNodes)
 	}
 	total := 0
-	for i, w := range weights {
-		if w < 0 {
-			return WeightedSystem{}, fmt.Errorf("quorum: weight of node %d is %d, must be >= 0", i, w)
+	for i, x := range w.Weights {
+		if x < 0 || x > MaxWeight {
+			return fmt.Errorf("quorum: weight of node %d is %d, allowed [0,%d]", i, x, MaxWeight)
 		}
-		total += w
+		total += x
 	}
-	if threshold < 1 || threshold > total {
-		return WeightedSystem{}, fmt.Errorf("quorum: threshold %d not in [1,%d] (total weight)", threshold, total)
+	if w.Threshold < 1 || w.Threshold > total {
+		return fmt.Errorf("quorum: threshold %d not in [1,%d] (total weight)", w.Threshold, total)
 	}
-	return WeightedSystem{Weights: append([]int(nil), weights...), Threshold: threshold}, nil
+	return nil
 }
 
 // N implements System.
 func (w WeightedSystem) N() int { return len(w.Weights) }
 
-// Weight returns the votes held by s.
+// Weight returns the votes held by s. Negative weights count as 0 and the
+// sum stops at math.MaxInt rather than overflowing (only possible for a
+// system that fails Validate).
 func (w WeightedSystem) Weight(s Set) int {
 	t := 0
 	for _, i := range s.Members() {
-		if i < len(w.Weights) {
+		if i < len(w.Weights) && w.Weights[i] > 0 {
+			if w.Weights[i] > math.MaxInt-t {
+				return math.MaxInt
+			}
 			t += w.Weights[i]
 		}
 	}
@@ -144,7 +167,11 @@ func (w WeightedSystem) IsQuorum(s Set) bool { return w.Weight(s) >= w.Threshold
 // the votes; conversely, if 2·Threshold ≤ Total, some split of the nodes
 // may give both sides Threshold votes, so this rule is sufficient but not
 // always necessary — Check gives the exact answer).
-func (w WeightedSystem) Intersecting() bool { return 2*w.Threshold > w.Total() }
+//
+// A system that fails Validate is never reported as intersecting.
+func (w WeightedSystem) Intersecting() bool {
+	return w.Validate() == nil && 2*w.Threshold > w.Total()
+}
 
 func (w WeightedSystem) String() string {
 	return fmt.Sprintf("weighted(%v, threshold %d of %d)", w.Weights, w.Threshold, w.Total())

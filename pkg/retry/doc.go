@@ -38,10 +38,20 @@
 //		})
 //	fmt.Println(res.Outcome, res.Elapsed)
 //
-//	est, err := retry.NewAdaptive(retry.AdaptiveConfig{Initial: 1000, Min: 20, Max: 60000}) // ms
+//	est, err := retry.NewAdaptive(retry.AdaptiveConfig{Unit: 1000, Min: 20}) // ms: initial 1 s, max 60 s
 //	est.Observe(retry.Sample{RTT: 12})
 //	wait := est.Timeout()
 //
 // Units are the caller's: every time in one program must use the same one.
-// AdaptiveConfig's zero-value defaults are RFC 6298's, in seconds.
+// AdaptiveConfig says which one in its Unit field (1 for seconds, 1000 for
+// milliseconds), so that the defaults RFC 6298 gives in seconds come out
+// right; without a Unit, Initial and Max must be set. Min: 0 means no
+// floor; RFC6298(unit) is the RFC's complete configuration, 1 s floor
+// included.
+//
+// # Limits
+//
+// Work is bounded before it starts: a Schedule has at most MaxSchedule
+// delays and a Loop at most MaxLoopAttempts attempts. An Op that panics
+// ends Run with an error naming the attempt, not with a crash.
 package retry

@@ -31,6 +31,7 @@ func (s Sample) check() error {
 }
 
 // Fixed is an Estimator that always waits the same time and learns nothing.
+// Build one with NewFixed; the zero Fixed waits 0 and Observe reports it.
 type Fixed struct{ timeout float64 }
 
 // NewFixed returns a fixed timeout; timeout must be finite and > 0.
@@ -45,23 +46,48 @@ func NewFixed(timeout float64) (*Fixed, error) {
 func (f *Fixed) Timeout() float64 { return f.timeout }
 
 // Observe checks the sample and otherwise ignores it.
-func (f *Fixed) Observe(s Sample) error { return s.check() }
+func (f *Fixed) Observe(s Sample) error {
+	if f.timeout == 0 {
+		return fmt.Errorf("retry: zero Fixed, build one with NewFixed")
+	}
+	return s.check()
+}
 
 // Expired does nothing: a fixed timeout does not back off.
 func (f *Fixed) Expired() {}
 
 func (f *Fixed) String() string { return fmt.Sprintf("Fixed(%g)", f.timeout) }
 
-// AdaptiveConfig parameterises Adaptive. Zero fields take the RFC 6298
-// defaults, expressed in seconds; set them all when using another unit.
+// AdaptiveConfig parameterises Adaptive. Times are in the caller's unit
+// (seconds, milliseconds, ...); Unit says which, so that defaults given in
+// seconds by RFC 6298 can be converted. A zero field means:
+//
+//	Unit         no unit given: then Initial and Max must both be set
+//	Initial      RFC 6298's 1 s (= Unit)
+//	Min          no floor: RTO may go as low as the samples say
+//	Max          RFC 6298's 60 s (= 60·Unit)
+//	Granularity  an ideal clock (G = 0)
+//	Alpha, Beta  RFC 6298's 1/8 and 1/4
+//	K            RFC 6298's 4
+//
+// RFC 6298 itself also puts a floor of 1 s under RTO; RFC6298 returns that
+// complete configuration for a given unit.
 type AdaptiveConfig struct {
-	Initial     float64 // RTO before the first sample (RFC 6298: 1 s)
+	Unit        float64 // how many of the caller's time units make one second: 1 for s, 1000 for ms
+	Initial     float64 // RTO before the first sample
 	Min         float64 // lower bound on RTO (RFC 6298: 1 s; Linux uses 0.2 s)
 	Max         float64 // upper bound on RTO (RFC 6298: at least 60 s)
-	Granularity float64 // clock granularity G (default 0: an ideal clock)
-	Alpha       float64 // gain of SRTT (default 1/8)
-	Beta        float64 // gain of RTTVAR (default 1/4)
-	K           float64 // weight of RTTVAR in RTO (default 4)
+	Granularity float64 // clock granularity G
+	Alpha       float64 // gain of SRTT
+	Beta        float64 // gain of RTTVAR
+	K           float64 // weight of RTTVAR in RTO
+}
+
+// RFC6298 returns the configuration of RFC 6298 in a unit of which unit
+// make one second (1 for seconds, 1000 for milliseconds): initial RTO 1 s,
+// minimum 1 s, maximum 60 s.
+func RFC6298(unit float64) AdaptiveConfig {
+	return AdaptiveConfig{Unit: unit, Initial: unit, Min: unit, Max: 60 * unit}
 }
 
 // Adaptive is the Jacobson/Karels retransmission-timeout estimator as
@@ -83,28 +109,34 @@ type Adaptive struct {
 	samples      int
 }
 
-// NewAdaptive validates cfg (after defaults: 0 < Min ≤ Initial ≤ Max,
-// Granularity ≥ 0, 0 < Alpha, Beta ≤ 1, K > 0, all finite) and returns a
-// fresh estimator.
+// NewAdaptive fills in the zero fields of cfg (see AdaptiveConfig),
+// validates it (0 ≤ Min ≤ Initial ≤ Max, Initial > 0, Granularity ≥ 0,
+// 0 < Alpha, Beta ≤ 1, K ≥ 0, all finite) and returns a fresh estimator.
 func NewAdaptive(cfg AdaptiveConfig) (*Adaptive, error) {
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"Unit", cfg.Unit}, {"Initial", cfg.Initial}, {"Min", cfg.Min}, {"Max", cfg.Max}, {"Granularity", cfg.Granularity}, {"Alpha", cfg.Alpha}, {"Beta", cfg.Beta}, {"K", cfg.K}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) || f.v < 0 {
+			return nil, fmt.Errorf("retry: adaptive %s %v must be finite and >= 0", f.name, f.v)
+		}
+	}
+	if cfg.Unit == 0 && (cfg.Initial == 0 || cfg.Max == 0) {
+		return nil, fmt.Errorf("retry: adaptive config leaves Initial (%v) or Max (%v) to its default, given in seconds by RFC 6298, but has no Unit: "+
+			"set Unit to how many of your time units make one second (1 for seconds, 1000 for milliseconds), or set both Initial and Max", cfg.Initial, cfg.Max)
+	}
 	def := func(v *float64, d float64) {
 		if *v == 0 {
 			*v = d
 		}
 	}
-	def(&cfg.Initial, 1)
-	def(&cfg.Min, 1)
-	def(&cfg.Max, 60)
+	def(&cfg.Initial, 1*cfg.Unit)
+	def(&cfg.Max, 60*cfg.Unit)
 	def(&cfg.Alpha, 1.0/8)
 	def(&cfg.Beta, 1.0/4)
 	def(&cfg.K, 4)
-	for _, f := range []struct {
-		name string
-		v    float64
-	}{{"Initial", cfg.Initial}, {"Min", cfg.Min}, {"Max", cfg.Max}, {"Granularity", cfg.Granularity}, {"Alpha", cfg.Alpha}, {"Beta", cfg.Beta}, {"K", cfg.K}} {
-		if math.IsNaN(f.v) || math.IsInf(f.v, 0) || f.v < 0 {
-			return nil, fmt.Errorf("retry: adaptive %s %v must be finite and >= 0", f.name, f.v)
-		}
+	if math.IsInf(cfg.Max, 0) {
+		return nil, fmt.Errorf("retry: adaptive Max 60 s is 60·Unit = %v, too large: Unit %v is not a time unit", cfg.Max, cfg.Unit)
 	}
 	if cfg.Min > cfg.Max {
 		return nil, fmt.Errorf("retry: adaptive Min %v must be <= Max %v", cfg.Min, cfg.Max)
@@ -133,6 +165,9 @@ func (a *Adaptive) Samples() int { return a.samples }
 // Observe updates SRTT, RTTVAR and RTO from s, unless s is Retransmitted
 // (Karn's rule), in which case it changes nothing.
 func (a *Adaptive) Observe(s Sample) error {
+	if a.cfg.Max == 0 {
+		return fmt.Errorf("retry: zero Adaptive, build one with NewAdaptive")
+	}
 	if err := s.check(); err != nil {
 		return err
 	}

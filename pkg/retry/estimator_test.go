@@ -33,7 +33,7 @@ func TestAdaptiveByHand(t *testing.T) {
 }
 
 func TestAdaptiveDefaultsAreRFC6298(t *testing.T) {
-	a, err := NewAdaptive(AdaptiveConfig{})
+	a, err := NewAdaptive(RFC6298(1))
 	require.NoError(t, err)
 	assert.Equal(t, 1.0, a.Timeout(), "RFC 6298 2.1: initial RTO 1 s")
 	require.NoError(t, a.Observe(Sample{RTT: 0.01}))
@@ -80,19 +80,23 @@ func TestNewAdaptiveRejectsNonsense(t *testing.T) {
 		cfg  AdaptiveConfig
 		want string
 	}{
-		{AdaptiveConfig{Min: -1}, "Min -1"},
-		{AdaptiveConfig{Max: math.NaN()}, "Max NaN"},
-		{AdaptiveConfig{Initial: math.Inf(1)}, "Initial +Inf"},
+		{AdaptiveConfig{Unit: 1, Min: -1}, "Min -1"},
+		{AdaptiveConfig{Unit: 1, Max: math.NaN()}, "Max NaN"},
+		{AdaptiveConfig{Unit: 1, Initial: math.Inf(1)}, "Initial +Inf"},
 		{AdaptiveConfig{Min: 10, Max: 5, Initial: 7}, "Min 10 must be <= Max 5"},
-		{AdaptiveConfig{Initial: 0.5}, "Initial 0.5 must be in [Min 1, Max 60]"},
-		{AdaptiveConfig{Alpha: 2}, "Alpha 2"},
-		{AdaptiveConfig{Granularity: -0.1}, "Granularity -0.1"},
-		{AdaptiveConfig{K: math.NaN()}, "K NaN"},
+		{AdaptiveConfig{Unit: 1, Min: 1, Initial: 0.5}, "Initial 0.5 must be in [Min 1, Max 60]"},
+		{AdaptiveConfig{Unit: 1, Alpha: 2}, "Alpha 2"},
+		{AdaptiveConfig{Unit: 1, Granularity: -0.1}, "Granularity -0.1"},
+		{AdaptiveConfig{Unit: 1, K: math.NaN()}, "K NaN"},
+		{AdaptiveConfig{Unit: -1000}, "Unit -1000"},
+		{AdaptiveConfig{Unit: math.MaxFloat64}, "Unit 1.7976931348623157e+308 is not a time unit"},
+		{AdaptiveConfig{}, "no Unit"},
+		{AdaptiveConfig{Initial: 50}, "set Unit to how many of your time units make one second"},
 	} {
 		_, err := NewAdaptive(tc.cfg)
 		assert.ErrorContains(t, err, tc.want, "%+v", tc.cfg)
 	}
-	a, err := NewAdaptive(AdaptiveConfig{})
+	a, err := NewAdaptive(RFC6298(1))
 	require.NoError(t, err)
 	assert.ErrorContains(t, a.Observe(Sample{RTT: math.NaN()}), "RTT sample NaN")
 	assert.ErrorContains(t, a.Observe(Sample{RTT: -1}), "RTT sample -1")
@@ -170,11 +174,12 @@ func TestAdaptiveMatchesExactOracle(t *testing.T) {
 }
 
 func FuzzNewAdaptive(f *testing.F) {
-	f.Add(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0)
-	f.Add(1000.0, 1.0, 60000.0, 0.0, 0.125, 0.25, 4.0, 120.0)
-	f.Add(math.NaN(), -1.0, math.Inf(1), 1.0, 2.0, 0.0, -4.0, -1.0)
-	f.Fuzz(func(t *testing.T, ini, mn, mx, g, al, be, k, rtt float64) {
-		a, err := NewAdaptive(AdaptiveConfig{Initial: ini, Min: mn, Max: mx, Granularity: g, Alpha: al, Beta: be, K: k})
+	f.Add(1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0)
+	f.Add(0.0, 1000.0, 1.0, 60000.0, 0.0, 0.125, 0.25, 4.0, 120.0)
+	f.Add(1000.0, 50.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 120.0)
+	f.Add(0.0, math.NaN(), -1.0, math.Inf(1), 1.0, 2.0, 0.0, -4.0, -1.0)
+	f.Fuzz(func(t *testing.T, unit, ini, mn, mx, g, al, be, k, rtt float64) {
+		a, err := NewAdaptive(AdaptiveConfig{Unit: unit, Initial: ini, Min: mn, Max: mx, Granularity: g, Alpha: al, Beta: be, K: k})
 		if err != nil {
 			return
 		}

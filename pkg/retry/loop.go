@@ -56,10 +56,14 @@ func IsPermanent(err error) bool {
 	return errors.As(err, &p)
 }
 
+// MaxLoopAttempts bounds Loop.MaxAttempts: Run records every attempt, so
+// the bound is also a bound on its memory.
+const MaxLoopAttempts = 100_000
+
 // Loop configures Run.
 type Loop struct {
 	Policy      Policy  // back-off between attempts
-	MaxAttempts int     // attempts in total, including the first; must be >= 1
+	MaxAttempts int     // attempts in total, including the first; in [1, MaxLoopAttempts]
 	Deadline    float64 // virtual-time budget from the start; 0 means none
 }
 
@@ -98,14 +102,15 @@ func (r Result) String() string {
 // used up, or the next back-off would cross the Deadline. Between attempts it
 // advances virtual time by the policy's delay; it never sleeps for real.
 // start is the virtual time of the first attempt. The returned error is
-// non-nil only for invalid arguments, never for the operation failing: that
-// is reported in Result.Outcome and Result.Err.
+// non-nil only for invalid arguments or an Op that panics or reports an
+// invalid duration, never for the operation failing: that is reported in
+// Result.Outcome and Result.Err.
 func Run(l Loop, start float64, rng *rand.Rand, op Op) (Result, error) {
 	if err := l.Policy.check(0); err != nil {
 		return Result{}, err
 	}
-	if l.MaxAttempts < 1 {
-		return Result{}, fmt.Errorf("retry: MaxAttempts %d must be >= 1", l.MaxAttempts)
+	if l.MaxAttempts < 1 || l.MaxAttempts > MaxLoopAttempts {
+		return Result{}, fmt.Errorf("retry: MaxAttempts %d not in [1,%d]", l.MaxAttempts, MaxLoopAttempts)
 	}
 	if math.IsNaN(l.Deadline) || math.IsInf(l.Deadline, 0) || l.Deadline < 0 {
 		return Result{}, fmt.Errorf("retry: Deadline %v must be finite and >= 0 (0 means none)", l.Deadline)
@@ -122,9 +127,15 @@ func Run(l Loop, start float64, rng *rand.Rand, op Op) (Result, error) {
 	var res Result
 	now, prev := start, 0.0
 	for attempt := 0; ; attempt++ {
-		took, err := op(attempt, now)
+		took, err, perr := call(op, attempt, now)
+		if perr != nil {
+			return res, perr
+		}
 		if math.IsNaN(took) || math.IsInf(took, 0) || took < 0 {
 			return res, fmt.Errorf("retry: attempt %d reported duration %v, want finite and >= 0", attempt, took)
+		}
+		if math.IsInf(now+took, 0) {
+			return res, fmt.Errorf("retry: attempt %d at time %g took %g: virtual time overflows", attempt, now, took)
 		}
 		step := Step{Attempt: attempt, Start: now, End: now + took, Err: err}
 		now += took
@@ -156,4 +167,15 @@ func Run(l Loop, start float64, rng *rand.Rand, op Op) (Result, error) {
 		res.Steps = append(res.Steps, step)
 		return res, nil
 	}
+}
+
+// call runs one attempt; a panic in op becomes an error that names it.
+func call(op Op, attempt int, now float64) (took float64, err, panicked error) {
+	defer func() {
+		if p := recover(); p != nil {
+			panicked = fmt.Errorf("retry: Op panicked in attempt %d at time %g: %v", attempt, now, p)
+		}
+	}()
+	took, err = op(attempt, now)
+	return took, err, nil
 }

@@ -110,7 +110,7 @@ func TestRunRejectsBadArguments(t *testing.T) {
 		want  string
 	}{
 		{"zero policy", Loop{MaxAttempts: 1}, 0, ok, false, "zero Policy"},
-		{"no attempts", Loop{Policy: p}, 0, ok, false, "MaxAttempts 0 must be >= 1"},
+		{"no attempts", Loop{Policy: p}, 0, ok, false, "MaxAttempts 0 not in [1,100000]"},
 		{"negative deadline", Loop{Policy: p, MaxAttempts: 1, Deadline: -1}, 0, ok, false, "Deadline -1"},
 		{"NaN deadline", Loop{Policy: p, MaxAttempts: 1, Deadline: math.NaN()}, 0, ok, false, "Deadline NaN"},
 		{"NaN start", Loop{Policy: p, MaxAttempts: 1}, math.NaN(), ok, false, "start time NaN"},

@@ -136,11 +136,18 @@ func (p Policy) Delay(attempt int, prev float64, rng *rand.Rand) (float64, error
 	}
 }
 
+// MaxSchedule bounds the length of a Schedule.
+const MaxSchedule = 1_000_000
+
 // Schedule returns the first n delays a single caller would sleep, feeding
-// each delay back as prev. It is what the back-off curves in the lessons plot.
+// each delay back as prev. It is what the back-off curves in the lessons
+// plot. n must be in [0, MaxSchedule].
 func (p Policy) Schedule(n int, rng *rand.Rand) ([]float64, error) {
-	if n < 0 {
-		return nil, fmt.Errorf("retry: schedule length %d must be >= 0", n)
+	if n < 0 || n > MaxSchedule {
+		return nil, fmt.Errorf("retry: schedule length %d not in [0,%d]", n, MaxSchedule)
+	}
+	if err := p.check(0); err != nil {
+		return nil, err
 	}
 	out := make([]float64, n)
 	prev := 0.0

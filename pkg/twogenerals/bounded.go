@@ -44,8 +44,13 @@ func (d Decision) String() string {
 	return "Retreat"
 }
 
-// MaxBoundedMessages bounds k in Bounded (2^k patterns, views cost up to 2^k).
+// MaxBoundedMessages bounds k in Bounded, Views and EveryRule (2^k
+// patterns, and a view's length grows like 1.6^k).
 const MaxBoundedMessages = 12
+
+// MaxPatternLen is the most messages a Pattern describes (Bits has 32
+// bits); a longer Len is read as MaxPatternLen.
+const MaxPatternLen = 32
 
 // SenderOf returns who sends message i in a bounded protocol.
 func SenderOf(i int) General {
@@ -63,14 +68,17 @@ type Pattern struct {
 }
 
 // Delivered reports whether message i arrived.
-func (p Pattern) Delivered(i int) bool { return p.Bits>>uint(i)&1 == 1 }
+func (p Pattern) Delivered(i int) bool { return i >= 0 && i < MaxPatternLen && p.Bits>>uint(i)&1 == 1 }
+
+// len is Len within [0, MaxPatternLen].
+func (p Pattern) len() int { return min(max(p.Len, 0), MaxPatternLen) }
 
 // Without returns p with message i lost.
 func (p Pattern) Without(i int) Pattern { return Pattern{p.Bits &^ (1 << uint(i)), p.Len} }
 
 // LastDelivered returns the index of the last delivered message, or -1.
 func (p Pattern) LastDelivered() int {
-	for i := p.Len - 1; i >= 0; i-- {
+	for i := p.len() - 1; i >= 0; i-- {
 		if p.Delivered(i) {
 			return i
 		}
@@ -82,7 +90,7 @@ func (p Pattern) LastDelivered() int {
 // '0' lost.
 func (p Pattern) String() string {
 	var b strings.Builder
-	for i := range p.Len {
+	for i := range p.len() {
 		if p.Delivered(i) {
 			b.WriteByte('1')
 		} else {
@@ -98,22 +106,26 @@ func (p Pattern) String() string {
 // general has the same View are indistinguishable to that general.
 type View string
 
-// ViewOf returns g's view after messages 0..upto-1 under pattern p.
+// ViewOf returns g's view after messages 0..upto-1 under pattern p (at
+// most MaxPatternLen messages; g must be A or B, or the view is empty). It
+// builds both generals' views message by message, so its cost is the
+// length of the views, not the number of ways to reach them.
 func ViewOf(g General, p Pattern, upto int) View {
-	var b strings.Builder
-	for i := 0; i < upto && i < p.Len; i++ {
-		if SenderOf(i) == g {
-			continue
-		}
+	if g != A && g != B {
+		return ""
+	}
+	var views [2][]byte
+	for i := 0; i < min(upto, p.len()); i++ {
+		s := SenderOf(i)
+		r := s.Other()
 		if p.Delivered(i) {
-			b.WriteByte('(')
-			b.WriteString(string(ViewOf(SenderOf(i), p, i)))
-			b.WriteByte(')')
+			v := append(append([]byte{'('}, views[s]...), ')')
+			views[r] = append(views[r], v...)
 		} else {
-			b.WriteByte('x')
+			views[r] = append(views[r], 'x')
 		}
 	}
-	return View(b.String())
+	return View(views[g])
 }
 
 // Received counts the messages that arrived at the general whose view this is.
@@ -153,9 +165,17 @@ func (b Bounded) validate() error {
 	return nil
 }
 
-// Decide runs b on pattern p and returns both decisions.
+// Decide runs b on pattern p and returns both decisions. A missing
+// decision function decides Retreat.
 func (b Bounded) Decide(p Pattern) (a, bb Decision) {
-	return b.DecideA(ViewOf(A, p, p.Len)), b.DecideB(ViewOf(B, p, p.Len))
+	a, bb = Retreat, Retreat
+	if b.DecideA != nil {
+		a = b.DecideA(ViewOf(A, p, p.Len))
+	}
+	if b.DecideB != nil {
+		bb = b.DecideB(ViewOf(B, p, p.Len))
+	}
+	return a, bb
 }
 
 // PatternResult is what happened under one delivery pattern.
@@ -219,13 +239,19 @@ func (a Analysis) String() string {
 	return fmt.Sprintf("%s: %d patterns, %d disagree, valid=%t", a.Protocol, len(a.Results), len(a.Disagreements), a.Valid())
 }
 
-// Analyse enumerates every delivery pattern of b.
-func Analyse(b Bounded) (Analysis, error) {
+// Analyse enumerates every delivery pattern of b. A decision function
+// that panics makes it return an error naming the protocol.
+func Analyse(b Bounded) (an Analysis, err error) {
 	if err := b.validate(); err != nil {
 		return Analysis{}, err
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			an, err = Analysis{}, fmt.Errorf("twogenerals: a decision function of protocol %q panicked: %v", b.Name, p)
+		}
+	}()
 	k := b.Messages
-	an := Analysis{Protocol: b.Name, FirstSplit: -1}
+	an = Analysis{Protocol: b.Name, FirstSplit: -1}
 	for bits := uint32(0); bits < 1<<uint(k); bits++ {
 		p := Pattern{bits, k}
 		da, db := b.Decide(p)
@@ -269,8 +295,15 @@ func Analyse(b Bounded) (Analysis, error) {
 // Chain is the careful acknowledgement protocol with k messages: each
 // general attacks iff its view is exactly the view it would have had if
 // every message were delivered (every message to it arrived and each one
-// says that everything before it arrived too).
+// says that everything before it arrived too). For k outside [1,
+// MaxBoundedMessages] it returns a protocol that always retreats, which
+// Analyse rejects.
 func Chain(k int) Bounded {
+	name := fmt.Sprintf("chain(%d)", k)
+	if k < 1 || k > MaxBoundedMessages {
+		retreat := func(View) Decision { return Retreat }
+		return Bounded{Name: name, Messages: k, DecideA: retreat, DecideB: retreat}
+	}
 	full := Pattern{1<<uint(k) - 1, k}
 	wantA, wantB := ViewOf(A, full, k), ViewOf(B, full, k)
 	is := func(want View) func(View) Decision {
@@ -281,7 +314,7 @@ func Chain(k int) Bounded {
 			return Retreat
 		}
 	}
-	return Bounded{Name: fmt.Sprintf("chain(%d)", k), Messages: k, DecideA: is(wantA), DecideB: is(wantB)}
+	return Bounded{Name: name, Messages: k, DecideA: is(wantA), DecideB: is(wantB)}
 }
 
 // Threshold is the protocol where A attacks iff it received at least ta
@@ -298,9 +331,15 @@ func Threshold(k, ta, tb int) Bounded {
 	return Bounded{Name: fmt.Sprintf("threshold(k=%d,a>=%d,b>=%d)", k, ta, tb), Messages: k, DecideA: th(ta), DecideB: th(tb)}
 }
 
-// Views returns the distinct final views general g can have in a k-message
-// protocol, sorted.
-func Views(g General, k int) []View {
+// Views returns the distinct final views general g (A or B) can have in a
+// k-message protocol, sorted; k must be in [1, MaxBoundedMessages].
+func Views(g General, k int) ([]View, error) {
+	if g != A && g != B {
+		return nil, fmt.Errorf("twogenerals: general %v is neither A nor B", g)
+	}
+	if k < 1 || k > MaxBoundedMessages {
+		return nil, fmt.Errorf("twogenerals: views of a %d-message protocol: messages not in [1,%d] (there are 2^k delivery patterns)", k, MaxBoundedMessages)
+	}
 	seen := map[View]bool{}
 	for bits := uint32(0); bits < 1<<uint(k); bits++ {
 		seen[ViewOf(g, Pattern{bits, k}, k)] = true
@@ -310,7 +349,7 @@ func Views(g General, k int) []View {
 		vs = append(vs, v)
 	}
 	slices.Sort(vs)
-	return vs
+	return vs, nil
 }
 
 // MaxRuleBits bounds EveryRule: it enumerates 2^(|views of A|+|views of B|)
@@ -320,12 +359,28 @@ const MaxRuleBits = 22
 // EveryRule calls yield with every valid deterministic k-message protocol:
 // every pair of decision tables (view → decision) for A and B such that
 // both attack when all messages arrive and B retreats when it received
-// nothing. It stops early if yield returns false.
-func EveryRule(k int, yield func(Bounded) bool) error {
+// nothing. It stops early if yield returns false; if yield panics,
+// EveryRule returns an error.
+func EveryRule(k int, yield func(Bounded) bool) (err error) {
 	if k < 1 || k > MaxBoundedMessages {
 		return fmt.Errorf("twogenerals: messages %d not in [1,%d]", k, MaxBoundedMessages)
 	}
-	va, vb := Views(A, k), Views(B, k)
+	if yield == nil {
+		return fmt.Errorf("twogenerals: EveryRule needs a function to call with each protocol, got nil")
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("twogenerals: the function EveryRule called panicked: %v", p)
+		}
+	}()
+	va, err := Views(A, k)
+	if err != nil {
+		return err
+	}
+	vb, err := Views(B, k)
+	if err != nil {
+		return err
+	}
 	if len(va)+len(vb) > MaxRuleBits {
 		return fmt.Errorf("twogenerals: %d messages give %d+%d views, more than %d table bits; use fewer messages", k, len(va), len(vb), MaxRuleBits)
 	}

@@ -32,6 +32,15 @@
 // All randomness comes from a seed (math/rand/v2 PCG); the same seed gives
 // the same estimate.
 //
+// # Limits
+//
+// Work is bounded before it starts: MaxMessengers, MaxLegs and MaxTrials
+// bound each input of Simulate and MaxDraws their product; Analyse, Views
+// and EveryRule take at most MaxBoundedMessages messages (and EveryRule at
+// most MaxRuleBits table bits); a Pattern holds at most MaxPatternLen
+// messages. A decision function that panics makes Analyse return an
+// error.
+//
 // # Usage
 //
 //	cfg := twogenerals.Config{Messengers: 3, Loss: 0.5, Legs: 2}
@@ -40,5 +49,6 @@
 //	fmt.Println(exact.BothAttack, est.P(twogenerals.BothAttack))
 //
 //	an, _ := twogenerals.Analyse(twogenerals.Chain(4))
+//	views, _ := twogenerals.Views(twogenerals.B, 2) // what B can have seen
 //	fmt.Println(an.Disagreements) // the patterns where exactly one general attacks
 package twogenerals

@@ -11,6 +11,11 @@ const (
 	MaxMessengers = 1000
 	MaxLegs       = 64
 	MaxTrials     = 100_000_000
+	// MaxDraws bounds the work of one Simulate: trials × messengers ×
+	// legs for Simulate, trials × (messengers + max acks) for
+	// Practical.Simulate (a draw costs about 25 ns, so a few seconds at
+	// most).
+	MaxDraws = 100_000_000
 )
 
 // Config describes a messenger protocol over a lossy link; see the package
@@ -102,6 +107,10 @@ func Simulate(c Config, trials int, seed uint64) (Estimate, error) {
 	}
 	if trials < 1 || trials > MaxTrials {
 		return Estimate{}, fmt.Errorf("twogenerals: trials %d not in [1,%d]", trials, MaxTrials)
+	}
+	if per := c.Messengers * c.Legs; trials > MaxDraws/per {
+		return Estimate{}, fmt.Errorf("twogenerals: %d trials × %d messengers × %d legs is more than %d draws (MaxDraws); use at most %d trials",
+			trials, c.Messengers, c.Legs, MaxDraws, MaxDraws/per)
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x2e6e))
 	est := Estimate{Seed: seed, Trials: trials}

@@ -126,6 +126,10 @@ func (c Practical) Simulate(trials int, seed uint64) (Estimate, error) {
 	if trials < 1 || trials > MaxTrials {
 		return Estimate{}, fmt.Errorf("twogenerals: trials %d not in [1,%d]", trials, MaxTrials)
 	}
+	if per := c.Messengers + c.MaxAcks; trials > MaxDraws/per {
+		return Estimate{}, fmt.Errorf("twogenerals: %d trials × (%d messengers + %d acks) is more than %d draws (MaxDraws); use at most %d trials",
+			trials, c.Messengers, c.MaxAcks, MaxDraws, MaxDraws/per)
+	}
 	rng := rand.New(rand.NewPCG(seed, 0x9ac7))
 	// arrives reports whether one messenger makes it within the window.
 	arrives := func() bool {

@@ -25,6 +25,12 @@
 // shorter vector count as 0, so vectors of different lengths compare
 // sensibly and nothing panics on them.
 //
+// Entries never wrap around: Clock.Receive returns an error and
+// Clock.Local saturates (reported by Clock.Err), and Replay returns an
+// error. Replay only replays a history that passes history.Validate, at
+// most MaxReplayCells events × nodes; a receive rule that panics is an
+// error. A zero Clock or Run reports its misuse instead of crashing.
+//
 // # Usage
 //
 //	a, _ := vclock.NewClock(3, 0) // node 0 of 3

@@ -2,6 +2,7 @@ package vclock
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/dslessons/course/pkg/history"
@@ -34,9 +35,15 @@ func Replay(h *history.History) (*Run, error) {
 	return ReplayWith(h, StandardReceive)
 }
 
+// MaxReplayCells bounds len(events) × len(nodes) for Replay: a Run keeps
+// one vector per event.
+const MaxReplayCells = 20_000_000
+
 // ReplayWith is Replay with a custom receive rule (local and send events
-// still increment the node's own entry).
-func ReplayWith(h *history.History, receive ReceiveRule) (*Run, error) {
+// still increment the node's own entry). h must pass h.Validate(); an
+// entry that would pass the largest uint64, or a rule that panics, is an
+// error.
+func ReplayWith(h *history.History, receive ReceiveRule) (r *Run, err error) {
 	if h == nil {
 		return nil, fmt.Errorf("vclock: nil history")
 	}
@@ -47,12 +54,26 @@ func ReplayWith(h *history.History, receive ReceiveRule) (*Run, error) {
 	if n < 1 || n > MaxNodes {
 		return nil, fmt.Errorf("vclock: history has %d nodes, want [1,%d]", n, MaxNodes)
 	}
+	if err := h.Validate(); err != nil {
+		return nil, fmt.Errorf("vclock: cannot replay an invalid history: %w", err)
+	}
+	if cells := int64(len(h.Events)) * int64(n); cells > MaxReplayCells {
+		return nil, fmt.Errorf("vclock: %d events × %d nodes = %d vector entries to keep, more than %d (MaxReplayCells)",
+			len(h.Events), n, cells, MaxReplayCells)
+	}
+	i := 0
+	defer func() {
+		if p := recover(); p != nil {
+			r, err = nil, fmt.Errorf("vclock: the receive rule panicked at event %s: %v", h.Name(i), p)
+		}
+	}()
 	clocks := make([]VC, n)
 	for i := range clocks {
 		clocks[i] = make(VC, n)
 	}
-	r := &Run{History: h, Stamps: make([]VC, len(h.Events))}
-	for i, ev := range h.Events {
+	r = &Run{History: h, Stamps: make([]VC, len(h.Events))}
+	var ev history.Event
+	for i, ev = range h.Events {
 		if ev.Node < 0 || ev.Node >= n {
 			return nil, fmt.Errorf("vclock: event %d on unknown node %d", i, ev.Node)
 		}
@@ -66,6 +87,9 @@ func ReplayWith(h *history.History, receive ReceiveRule) (*Run, error) {
 			}
 			clocks[ev.Node] = got
 		} else {
+			if clocks[ev.Node][ev.Node] == math.MaxUint64 {
+				return nil, fmt.Errorf("vclock: entry %d of node %s would pass %d at event %s", ev.Node, h.Nodes[ev.Node], uint64(math.MaxUint64), h.Name(i))
+			}
 			clocks[ev.Node][ev.Node]++
 		}
 		r.Stamps[i] = clocks[ev.Node].Clone()
@@ -89,6 +113,9 @@ func (r *Run) stamp(e int) VC {
 
 // Stamp returns the vector timestamp of the event labelled label.
 func (r *Run) Stamp(label string) (VC, error) {
+	if r.History == nil {
+		return nil, fmt.Errorf("vclock: zero Run, make one with Replay")
+	}
 	e, err := r.History.EventByLabel(label)
 	if err != nil {
 		return nil, fmt.Errorf("vclock: %w", err)
@@ -97,13 +124,21 @@ func (r *Run) Stamp(label string) (VC, error) {
 }
 
 // Label formats the timestamp of event e with node names: "[A(1), B(0)]".
-func (r *Run) Label(e int) string { return r.stamp(e).Labelled(r.History.Nodes) }
+func (r *Run) Label(e int) string {
+	if r.History == nil {
+		return r.stamp(e).String()
+	}
+	return r.stamp(e).Labelled(r.History.Nodes)
+}
 
 // Table returns one row per event: its name, what happened and its vector
 // timestamp.
 func (r *Run) Table() (header []string, rows [][]string) {
 	header = []string{"event", "what happens", "VC"}
-	for e := range r.History.Events {
+	if r.History == nil {
+		return header, nil
+	}
+	for e := range r.Stamps {
 		d := r.History.Describe(e)
 		if i := strings.Index(d, ": "); i >= 0 {
 			d = d[i+2:]
@@ -160,8 +195,11 @@ func OrderOf(rel history.Relation) Order {
 func (r *Run) Disagreements() []Disagreement {
 	var out []Disagreement
 	h := r.History
-	for a := range h.Events {
-		for b := a + 1; b < len(h.Events); b++ {
+	if h == nil {
+		return nil
+	}
+	for a := range r.Stamps {
+		for b := a + 1; b < len(r.Stamps); b++ {
 			truth := h.Relate(a, b)
 			if got := r.Compare(a, b); got != OrderOf(truth) {
 				out = append(out, Disagreement{A: a, B: b, Clock: got, Truth: truth})

@@ -30,21 +30,40 @@
 // Senders that may outlive the link should select on ctx.Done() as well
 // as on Send(), as the example does; a cancelled link stops reading.
 // Closing Send() flushes the link: messages in flight are still delivered
-// and then Recv() is closed. Cancelling ctx stops the link at once:
-// messages in flight are abandoned and Recv() is closed. Either way, Done()
-// is closed when every goroutine of the link has exited.
+// and then Recv() is closed. Cancelling ctx, or calling Stop, stops the
+// link at once: messages in flight are abandoned and Recv() is closed.
+// Either way, Done() is closed when the link's goroutine has exited. A
+// link whose Send() is closed but whose receiver has gone away waits to
+// deliver; Stop it (or cancel ctx) so that its goroutine exits.
+//
+// # Limits
+//
+// A link runs one goroutine, however many messages are in flight: they
+// wait in a heap ordered by delivery time, served by one timer. Config.Buffer
+// is at most MaxBuffer, and at most MaxInFlight messages wait in the heap;
+// beyond that the link stops reading Send() until some are delivered, so a
+// fast sender blocks instead of exhausting memory.
 package live
 
 import (
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/dslessons/course/pkg/netsim"
+)
+
+// Limits of a link.
+const (
+	// MaxBuffer bounds Config.Buffer, the capacity of the Send channel.
+	MaxBuffer = 1 << 16
+	// MaxInFlight bounds the messages a link holds between Send and
+	// delivery.
+	MaxInFlight = 1 << 16
 )
 
 // Config is the fault model of a live link.
@@ -53,7 +72,7 @@ type Config struct {
 	Loss      float64      // probability in [0,1] that a message is lost
 	Duplicate float64      // probability in [0,1] that it is delivered twice
 	Delay     netsim.Delay // delay distribution (netsim.Const, netsim.Uniform, ...)
-	Buffer    int          // capacity of the Send channel; 0 means 16
+	Buffer    int          // capacity of the Send channel, in [0, MaxBuffer]; 0 means 16
 }
 
 // Stats counts what a link did so far.
@@ -68,15 +87,16 @@ func (s Stats) String() string {
 
 // Link is a one-way lossy link carrying values of type T.
 type Link[T any] struct {
-	in   chan T
-	out  chan T
-	done chan struct{}
+	in     chan T
+	out    chan T
+	done   chan struct{}
+	cancel context.CancelFunc
 
 	sent, delivered, lost, duplicated, abandoned atomic.Uint64
 }
 
-// NewLink starts a link; it runs until ctx is cancelled or Send() is
-// closed and drained.
+// NewLink starts a link; it runs until ctx is cancelled, Stop is called,
+// or Send() is closed and drained.
 func NewLink[T any](ctx context.Context, cfg Config) (*Link[T], error) {
 	if ctx == nil {
 		return nil, errors.New("live: nil context")
@@ -92,16 +112,18 @@ func NewLink[T any](ctx context.Context, cfg Config) (*Link[T], error) {
 	if err := cfg.Delay.Validate(); err != nil {
 		return nil, fmt.Errorf("live: %w", err)
 	}
-	if cfg.Buffer < 0 {
-		return nil, fmt.Errorf("live: buffer %d is negative: want >= 0", cfg.Buffer)
+	if cfg.Buffer < 0 || cfg.Buffer > MaxBuffer {
+		return nil, fmt.Errorf("live: buffer %d not in [0,%d] (0 means 16)", cfg.Buffer, MaxBuffer)
 	}
 	if cfg.Buffer == 0 {
 		cfg.Buffer = 16
 	}
+	ctx, cancel := context.WithCancel(ctx)
 	l := &Link[T]{
-		in:   make(chan T, cfg.Buffer),
-		out:  make(chan T),
-		done: make(chan struct{}),
+		in:     make(chan T, cfg.Buffer),
+		out:    make(chan T),
+		done:   make(chan struct{}),
+		cancel: cancel,
 	}
 	go l.pump(ctx, cfg)
 	return l, nil
@@ -113,8 +135,16 @@ func (l *Link[T]) Send() chan<- T { return l.in }
 // Recv is where the receiver reads; it is closed when the link stops.
 func (l *Link[T]) Recv() <-chan T { return l.out }
 
-// Done is closed once all of the link's goroutines have exited.
+// Done is closed once the link's goroutine has exited.
 func (l *Link[T]) Done() <-chan struct{} { return l.done }
+
+// Stop stops the link as cancelling its context would: messages in
+// flight are abandoned and Recv() is closed. It returns once the link's
+// goroutine has exited. Calling it again does nothing.
+func (l *Link[T]) Stop() {
+	l.cancel()
+	<-l.done
+}
 
 // Stats returns the counters so far. Safe to call from any goroutine.
 func (l *Link[T]) Stats() Stats {
@@ -122,23 +152,76 @@ func (l *Link[T]) Stats() Stats {
 		Duplicated: l.duplicated.Load(), Abandoned: l.abandoned.Load()}
 }
 
-// pump reads from in and starts one delivery goroutine per surviving
-// copy. Only pump touches the random source, so it needs no lock.
+// pending is a message waiting for its delivery time.
+type pending[T any] struct {
+	due time.Time
+	seq uint64 // send order, to break ties
+	m   T
+}
+
+// flight is a min-heap of pending messages by (due, seq).
+type flight[T any] []pending[T]
+
+func (f flight[T]) Len() int { return len(f) }
+func (f flight[T]) Less(i, j int) bool {
+	if !f[i].due.Equal(f[j].due) {
+		return f[i].due.Before(f[j].due)
+	}
+	return f[i].seq < f[j].seq
+}
+func (f flight[T]) Swap(i, j int) { f[i], f[j] = f[j], f[i] }
+func (f *flight[T]) Push(x any)   { *f = append(*f, x.(pending[T])) }
+func (f *flight[T]) Pop() any {
+	old := *f
+	x := old[len(old)-1]
+	old[len(old)-1] = pending[T]{} // do not keep the message alive
+	*f = old[:len(old)-1]
+	return x
+}
+
+// pump is the link's only goroutine. It reads Send(), draws each
+// message's fate, keeps the survivors in a heap by delivery time, and
+// hands each to the receiver when its time has come. Only pump touches
+// the random source, so it needs no lock.
 func (l *Link[T]) pump(ctx context.Context, cfg Config) {
-	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x5eed))
-	var wg sync.WaitGroup
 	defer func() {
-		wg.Wait() // every delivery goroutine has delivered or given up
 		close(l.out)
 		close(l.done)
 	}()
+	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x5eed))
+	var q flight[T]
+	var seq uint64
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	timer.Stop()
+	in := l.in
 	for {
+		if in == nil && len(q) == 0 {
+			return // Send() closed and everything delivered
+		}
+		var out chan<- T // nil: nothing is due
+		var head T
+		var wake <-chan time.Time
+		if len(q) > 0 {
+			if wait := time.Until(q[0].due); wait <= 0 {
+				out, head = l.out, q[0].m
+			} else {
+				timer.Reset(wait)
+				wake = timer.C
+			}
+		}
+		recv := in
+		if len(q) >= MaxInFlight {
+			recv = nil // back-pressure: the sender waits
+		}
 		select {
 		case <-ctx.Done():
+			l.abandoned.Add(uint64(len(q)))
 			return
-		case m, ok := <-l.in:
+		case m, ok := <-recv:
 			if !ok {
-				return
+				in = nil
+				continue
 			}
 			l.sent.Add(1)
 			if rng.Float64() < cfg.Loss {
@@ -150,31 +233,15 @@ func (l *Link[T]) pump(ctx context.Context, cfg Config) {
 				copies = 2
 				l.duplicated.Add(1)
 			}
+			now := time.Now()
 			for range copies {
-				d := time.Duration(cfg.Delay.Sample(rng))
-				wg.Add(1)
-				go l.deliver(ctx, &wg, m, d)
+				seq++
+				heap.Push(&q, pending[T]{due: now.Add(time.Duration(cfg.Delay.Sample(rng))), seq: seq, m: m})
 			}
+		case <-wake:
+		case out <- head:
+			heap.Pop(&q)
+			l.delivered.Add(1)
 		}
-	}
-}
-
-// deliver waits d, then hands m to the receiver, unless ctx is cancelled
-// first.
-func (l *Link[T]) deliver(ctx context.Context, wg *sync.WaitGroup, m T, d time.Duration) {
-	defer wg.Done()
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-		l.abandoned.Add(1)
-		return
-	}
-	select {
-	case l.out <- m:
-		l.delivered.Add(1)
-	case <-ctx.Done():
-		l.abandoned.Add(1)
 	}
 }

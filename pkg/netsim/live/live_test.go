@@ -130,7 +130,8 @@ func TestBadConfig(t *testing.T) {
 		{Config{Loss: 2}, "live: loss probability 2 not in [0,1]"},
 		{Config{Duplicate: math.NaN()}, "live: duplicate probability NaN not in [0,1]"},
 		{Config{Delay: netsim.Const(-1)}, "live: netsim: delay constant -1ns out of range"},
-		{Config{Buffer: -1}, "live: buffer -1 is negative: want >= 0"},
+		{Config{Buffer: -1}, "live: buffer -1 not in [0,65536] (0 means 16)"},
+		{Config{Buffer: 1 << 40}, "live: buffer 1099511627776 not in [0,65536]"},
 	} {
 		_, err := NewLink[int](context.Background(), tc.cfg)
 		require.Error(t, err)

@@ -221,10 +221,10 @@ func recalled(lesson string) map[string]bool {
 // right. Under the grader it says that the grader decides.
 func (l *Lesson) Summary() {
 	if Grading() {
-		fmt.Fprintf(out, "Exercises of %s: your answers went to the grader, which decides.\n", l.ID)
+		fmt.Fprintf(stdout(), "Exercises of %s: your answers went to the grader, which decides.\n", l.ID)
 		return
 	}
-	l.WriteSummary(out)
+	l.WriteSummary(stdout())
 }
 
 // WriteSummary writes the summary that Summary prints.

@@ -207,12 +207,16 @@ func (e *engine) resolve() error {
 	}
 	out := e.stepsBuf[:len(e.pending)]
 	clear(out)
+	// A Model tells the watchdog about each Handle call itself; a Remote
+	// has its own timeout; any other Machine is watched as a whole.
 	_, model := e.m.(*Model)
-	if !model {
+	_, remote := e.m.(*Remote)
+	watched := !model && !remote
+	if watched {
 		e.w.begin("", fmt.Sprintf("the machine (a batch of %d steps)", len(e.pending)))
 	}
 	err := e.m.Steps(e.pending, out)
-	if !model {
+	if watched {
 		e.w.end()
 	}
 	if e.abandoned.Load() {

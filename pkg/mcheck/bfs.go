@@ -66,7 +66,7 @@ func (e *engine) bfs(root []uint32) (*Report, error) {
 				}
 				deferred = again
 			}
-			if e.abandoned.Load() {
+			if e.w.abandoned.Load() {
 				return nil, errAbandoned
 			}
 			if !b.stopped && time.Now().After(e.deadline) {

@@ -116,8 +116,8 @@ func Check(m Machine, opt Options) (*Report, error) {
 	w := &watch{}
 	e := newEngine(m, opt, w)
 	if model, ok := m.(*Model); ok {
-		model.watch = w
-		defer func() { model.watch = nil }()
+		model.watch.Store(w)
+		defer model.watch.CompareAndSwap(w, nil)
 	}
 	type result struct {
 		r   *Report
@@ -244,8 +244,9 @@ func (o *Options) livenessGoal() *Goal {
 // search goroutine publishes what it is running and since which tick;
 // Check's loop advances the tick.
 type watch struct {
-	tick atomic.Int64
-	cur  atomic.Pointer[activity]
+	tick      atomic.Int64
+	cur       atomic.Pointer[activity]
+	abandoned atomic.Bool // Check gave up: the search stops at its next chance
 }
 
 type activity struct {

@@ -572,7 +572,23 @@ func (c *codec) appendNode(b []byte, n netsim.Node) ([]byte, error) {
 	err := c.enc.encode(c.plan(nodeType), unsafe.Pointer(&n))
 	b = c.enc.buf
 	c.enc.buf = nil
-	return b, err
+	return b, rooted(err, n)
+}
+
+// rooted names the node's type at the start of a codecError's path.
+func rooted(err error, n netsim.Node) error {
+	if err == nil {
+		return nil
+	}
+	t := reflect.TypeOf(n)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	name := t.Name()
+	if name == "" {
+		name = t.String()
+	}
+	return at(err, name)
 }
 
 // copyNode returns a deep copy of node n.
@@ -587,7 +603,7 @@ func (c *codec) copyNode(n netsim.Node) (netsim.Node, error) {
 	var out netsim.Node
 	cp := copier{c: c}
 	err := cp.copy(c.plan(nodeType), unsafe.Pointer(&out), unsafe.Pointer(&n))
-	return out, err
+	return out, rooted(err, n)
 }
 
 // appendValue appends the canonical encoding of a message, timer tag or

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync/atomic"
 	"time"
 
 	"github.com/dslessons/course/pkg/netsim"
@@ -109,7 +108,6 @@ type engine struct {
 	preds      []*activity
 	startSteps []stepRec
 	one        [1]uint32
-	abandoned  atomic.Bool
 
 	transitions int
 	start       time.Time
@@ -140,7 +138,7 @@ func newEngine(m Machine, opt Options, w *watch) *engine {
 }
 
 // abandon tells a search left behind by Check to stop at its next chance.
-func (e *engine) abandon() { e.abandoned.Store(true) }
+func (e *engine) abandon() { e.w.abandoned.Store(true) }
 
 // errAbandoned ends a search that Check gave up on.
 var errAbandoned = errors.New("mcheck: search abandoned")
@@ -219,7 +217,7 @@ func (e *engine) resolve() error {
 	if watched {
 		e.w.end()
 	}
-	if e.abandoned.Load() {
+	if e.w.abandoned.Load() {
 		return errAbandoned
 	}
 	if err != nil {

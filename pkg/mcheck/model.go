@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"github.com/dslessons/course/pkg/netsim"
 )
@@ -57,7 +58,7 @@ type Model struct {
 	env   modelEnv
 	ctx   *netsim.Context
 	key   []byte
-	watch *watch
+	watch atomic.Pointer[watch] // set by Check
 }
 
 type modelNode struct {
@@ -160,7 +161,7 @@ func (m *Model) checkNode(n netsim.Node) error {
 			"write the node as a struct type with a Handle method", t)
 	}
 	if err := m.c.checkType(t); err != nil {
-		return fmt.Errorf("cannot encode %v", err)
+		return fmt.Errorf("cannot encode %v", rooted(err, n))
 	}
 	if _, err := m.c.appendNode(nil, n); err != nil {
 		return fmt.Errorf("cannot encode %v", err)
@@ -212,6 +213,9 @@ func (m *Model) Steps(in []Input, out []Step) error {
 		return fmt.Errorf("mcheck: Steps: %d inputs but room for %d steps", len(in), len(out))
 	}
 	for i := range in {
+		if w := m.watch.Load(); w != nil && w.abandoned.Load() {
+			return errAbandoned
+		}
 		if err := m.step(&in[i], &out[i]); err != nil {
 			err.Input = i
 			return err
@@ -330,7 +334,7 @@ func (m *Model) step(in *Input, out *Step) *NodeError {
 // call runs Handle, turning a panic into an error naming where it
 // happened, and tells the watchdog what is running.
 func (m *Model) call(n netsim.Node, in *Input, ev netsim.Event) (err error) {
-	if w := m.watch; w != nil {
+	if w := m.watch.Load(); w != nil {
 		w.begin(m.ids[in.Node], m.describe(in))
 		defer w.end()
 	}

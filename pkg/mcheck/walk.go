@@ -100,7 +100,7 @@ func (e *engine) walks(root []uint32) (*Report, error) {
 				return e.walkReport(k+1, path, bad, detail, goal)
 			}
 		}
-		if e.abandoned.Load() {
+		if e.w.abandoned.Load() {
 			return nil, errAbandoned
 		}
 		if time.Now().After(e.deadline) {

@@ -148,11 +148,11 @@ func (d *dec) end() {
 
 type enc struct{ b []byte }
 
-func (e *enc) byte(c byte)      { e.b = append(e.b, c) }
-func (e *enc) uint(x uint64)    { e.b = binary.AppendUvarint(e.b, x) }
-func (e *enc) int(x int64)      { e.b = binary.AppendVarint(e.b, x) }
-func (e *enc) bytes(s []byte)   { e.uint(uint64(len(s))); e.b = append(e.b, s...) }
-func (e *enc) string(s string)  { e.uint(uint64(len(s))); e.b = append(e.b, s...) }
+func (e *enc) byte(c byte)     { e.b = append(e.b, c) }
+func (e *enc) uint(x uint64)   { e.b = binary.AppendUvarint(e.b, x) }
+func (e *enc) int(x int64)     { e.b = binary.AppendVarint(e.b, x) }
+func (e *enc) bytes(s []byte)  { e.uint(uint64(len(s))); e.b = append(e.b, s...) }
+func (e *enc) string(s string) { e.uint(uint64(len(s))); e.b = append(e.b, s...) }
 func (e *enc) strings(ss []string) {
 	e.uint(uint64(len(ss)))
 	for _, s := range ss {
@@ -332,7 +332,7 @@ type Remote struct {
 	frames  chan frameOrErr
 	done    chan struct{} // closed by Close: the reader stops
 	typed   []bool        // by ValueID: the value decoded to a Go value (or is nil)
-	err     error  // once broken, every call fails
+	err     error         // once broken, every call fails
 	close   sync.Once
 }
 

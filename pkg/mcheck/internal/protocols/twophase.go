@@ -2,6 +2,7 @@ package protocols
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/dslessons/course/pkg/mcheck"
 	"github.com/dslessons/course/pkg/netsim"
@@ -11,7 +12,7 @@ import (
 // if every one votes yes, aborts otherwise or after a timeout, and tells
 // them. A participant that has not voted may abort on its own after a
 // timeout; one that voted yes must wait for the decision (it blocks if C
-// crashed).
+// crashed). A participant that restarts after voting yes asks C again.
 
 // Prepare asks a participant to vote.
 type Prepare struct{}
@@ -21,6 +22,10 @@ type Vote struct{ Yes bool }
 
 // Decision is the coordinator's verdict.
 type Decision struct{ Commit bool }
+
+// Query asks the coordinator for its decision again (a participant
+// recovering from a crash after voting yes).
+type Query struct{}
 
 // Outcome is what a node outputs when it decides.
 type Outcome string
@@ -50,13 +55,21 @@ func (c *Coordinator) Handle(ctx *netsim.Context, ev netsim.Event) {
 		ctx.SetTimer(100*netsim.Millisecond, Timeout{})
 	case netsim.Timer:
 		c.decide(ctx, false)
+	case netsim.Restart: // presumed abort: a coordinator that crashed undecided aborts
+		c.decide(ctx, false)
 	case netsim.Receive:
+		if _, ok := ev.Msg.(Query); ok {
+			if c.Decided {
+				ctx.Send(ev.From, Decision{Commit: len(c.Yes) == len(c.Participants)})
+			}
+			return
+		}
 		v, ok := ev.Msg.(Vote)
 		switch {
 		case !ok || c.Decided:
 		case !v.Yes:
 			c.decide(ctx, false)
-		default:
+		case !slices.Contains(c.Yes, ev.From): // a duplicate vote counts once
 			c.Yes = append(c.Yes, ev.From)
 			if len(c.Yes) == len(c.Participants) {
 				c.decide(ctx, true)
@@ -88,6 +101,13 @@ func (p *Participant) Handle(ctx *netsim.Context, ev netsim.Event) {
 	switch ev.Kind {
 	case netsim.Start:
 		ctx.SetTimer(50*netsim.Millisecond, Timeout{})
+	case netsim.Restart: // the fields survive a crash, as on disk
+		switch {
+		case !p.Voted:
+			p.decide(ctx, Abort)
+		case !p.Decided:
+			ctx.Send("C", Query{})
+		}
 	case netsim.Timer:
 		if !p.Voted || p.AbortAfterVote {
 			p.decide(ctx, Abort)

@@ -266,15 +266,23 @@ func (r *Report) WriteTo(w io.Writer) (int64, error) {
 		fmt.Fprintf(cw, "limit reached: %s; no violation found so far\n", r.Limit)
 	}
 	if r.Walks > 0 && r.Outcome != Violated && r.Outcome != GoalReached {
-		fmt.Fprintf(cw, "%d random walks, %d steps\n", r.Walks, r.States)
+		fmt.Fprintf(cw, "%s, %s\n", count(r.Walks, "random walk"), count(r.States, "step"))
 	} else {
-		fmt.Fprintf(cw, "%d states, %d transitions, depth %d\n", r.States, r.Transitions, r.Depth)
+		fmt.Fprintf(cw, "%s, %s, depth %d\n", count(r.States, "state"), count(r.Transitions, "transition"), r.Depth)
 	}
 	err := cw.w.(*bufio.Writer).Flush()
 	if cw.err != nil {
 		err = cw.err
 	}
 	return cw.n, err
+}
+
+// count formats n things: "1 state", "2 states".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // Performance reports the speed and memory of the search:

@@ -42,8 +42,11 @@ const (
 //     a timer that fired or was cancelled is used again.
 //   - Event.MsgID is 0: the network numbers no messages.
 //   - ctx.Logf is ignored.
-//   - A node must not keep ctx, start goroutines or share memory with
-//     another node: the checker copies node values between steps.
+//   - A node must not keep ctx, start goroutines, or share memory with
+//     another node or with the caller: the checker copies node values
+//     (all they point to included) between steps, so a node that writes
+//     into a slice owned by the notebook writes into a copy. Report what
+//     a node does with ctx.Output instead.
 type Model struct {
 	ids   []netsim.NodeID
 	nodes []modelNode

@@ -171,7 +171,11 @@ func (f *frameWriter) uint(x uint64) *frameWriter {
 	f.b = binary.AppendUvarint(f.b, x)
 	return f
 }
-func (f *frameWriter) str(s string) *frameWriter { f.uint(uint64(len(s))); f.b = append(f.b, s...); return f }
+func (f *frameWriter) str(s string) *frameWriter {
+	f.uint(uint64(len(s)))
+	f.b = append(f.b, s...)
+	return f
+}
 func (f *frameWriter) frame() []byte {
 	return append(binary.BigEndian.AppendUint32(nil, uint32(len(f.b))), f.b...)
 }

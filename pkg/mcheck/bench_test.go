@@ -1,6 +1,7 @@
 package mcheck_test
 
 import (
+	"net"
 	"testing"
 
 	"github.com/dslessons/course/pkg/mcheck"
@@ -44,5 +45,33 @@ func BenchmarkExactlyOnce(b *testing.B) {
 			b.ReportMetric(bytes, "bytes/state")
 			b.ReportMetric(states/float64(b.N), "states")
 		})
+	}
+}
+
+// BenchmarkExactlyOnceRemote is the 3-message search with the nodes
+// behind Serve and Dial (an in-memory pipe): the cost of the wire.
+func BenchmarkExactlyOnceRemote(b *testing.B) {
+	msgs := p.Messages(3)
+	opt := mcheck.Options{Invariants: []mcheck.Invariant{p.InOrderOnce(msgs)}, Faults: mcheck.Faults{Loss: 2, Duplicate: 1}}
+	var states float64
+	cpu0 := cputime.Now()
+	for range b.N {
+		a, c := net.Pipe()
+		reg := registry(b)
+		go mcheck.Serve(a, p.ExactlyOnce(msgs, p.Sender{}, p.Receiver{}), reg)
+		remote, err := mcheck.Dial(c, reg, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r, err := mcheck.Check(remote, opt)
+		if err != nil || r.Outcome != mcheck.Passed {
+			b.Fatal(r, err)
+		}
+		states += float64(r.States)
+		remote.Close()
+		a.Close()
+	}
+	if cpu := cputime.Now() - cpu0; cpu > 0 {
+		b.ReportMetric(states/cpu.Seconds(), "states/cpu-s")
 	}
 }

@@ -223,7 +223,9 @@ func (e *engine) resolve() error {
 	if err != nil {
 		var ne *NodeError
 		if errors.As(err, &ne) && ne.Input >= 0 && ne.Input < len(e.pending) {
-			ne.Schedule = e.path(e.pendingFrom[ne.Input])
+			if e.opt.Walks == 0 {
+				ne.Schedule = e.path(e.pendingFrom[ne.Input])
+			}
 			return ne
 		}
 		return fmt.Errorf("mcheck: machine: %w", err)
@@ -639,6 +641,9 @@ func (e *engine) guard(k int, f func() error) (verr, err error) {
 
 // path returns the schedule from the initial state to visited state id.
 func (e *engine) path(id uint32) Schedule {
+	if e.seen.len() == 0 { // a node failed at its start
+		return Schedule{}
+	}
 	var ids []uint32
 	for s := id; s != 0; s = e.parent[s] {
 		ids = append(ids, s)
@@ -736,6 +741,9 @@ func (e *engine) bytes() int {
 	for _, l := range e.locals {
 		b += 40 + cap(l.timers)*24 + cap(l.enabled)*8
 	}
-	b += cap(e.values) * 40
+	b += cap(e.values)*40 + cap(e.outCache)*24
+	for _, l := range e.outCache {
+		b += cap(l) * 16
+	}
 	return b
 }

@@ -182,6 +182,33 @@ func TestNodeErrorSchedule(t *testing.T) {
 	}
 }
 
+// A node that fails at its start, and one that fails deep in a random
+// walk.
+func TestNodeErrorAtStartAndInWalks(t *testing.T) {
+	m := mcheck.NewModel(1)
+	_ = m.AddNode("A", &badNode{})
+	_ = m.AddNode("B", netsim.Fresh(func() netsim.Node { return &startPanic{} }))
+	_, err := mcheck.Check(m, mcheck.Options{Invariants: []mcheck.Invariant{okInv}})
+	var ne *mcheck.NodeError
+	if !errors.As(err, &ne) || ne.Node != "B" || ne.Event != "start" || ne.Schedule == nil || len(ne.Schedule) != 0 {
+		t.Errorf("error %v", err)
+	}
+	m = mcheck.NewModel(1)
+	_ = m.AddNode("S", &p.Sender{Msgs: p.Messages(2)})
+	_ = m.AddNode("R", &picky{})
+	_, err = mcheck.Check(m, mcheck.Options{Invariants: []mcheck.Invariant{okInv}, Walks: 10, MaxDepth: 50, Faults: mcheck.Faults{Duplicate: 1}})
+	if !errors.As(err, &ne) || ne.Node != "R" || len(ne.Schedule) < 2 {
+		t.Fatalf("walk: %v", err)
+	}
+	if _, err := mcheck.Replay(m, ne.Schedule); err != nil {
+		t.Errorf("the walk's schedule does not replay: %v", err)
+	}
+}
+
+type startPanic struct{}
+
+func (*startPanic) Handle(ctx *netsim.Context, ev netsim.Event) { panic("no start") }
+
 // picky acknowledges message 0 and panics on message 1.
 type picky struct{}
 

@@ -1,6 +1,7 @@
 package mcheck
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -82,7 +83,7 @@ func (e *engine) walks(root []uint32) (*Report, error) {
 		path = path[:0]
 		for d := 0; d < e.opt.MaxDepth; d++ {
 			if err := wr.candidates(cur); err != nil {
-				return nil, err
+				return nil, e.walkError(err, path)
 			}
 			if len(wr.acts) == 0 {
 				break
@@ -117,6 +118,33 @@ func (e *engine) walks(root []uint32) (*Report, error) {
 		r.Limit = fmt.Sprintf("%d random walks of up to %d steps (seed %d) did not reach it", e.opt.Walks, e.opt.MaxDepth, e.opt.Seed)
 	}
 	return r, nil
+}
+
+// walkError gives a NodeError met during a walk the walk's schedule.
+func (e *engine) walkError(err error, path []move) error {
+	var ne *NodeError
+	if !errors.As(err, &ne) {
+		return err
+	}
+	wr := &walkRun{e: e}
+	cur := append([]uint32(nil), e.seen.get(0)...)
+	tuples := [][]uint32{cur}
+	var acts []uint32
+	for _, mv := range path {
+		if wr.candidates(cur) != nil {
+			return ne
+		}
+		for i, a := range wr.acts {
+			if e.toMove(cur, a) == mv {
+				acts = append(acts, a)
+				cur = append([]uint32(nil), wr.succs[i*e.width:(i+1)*e.width]...)
+				tuples = append(tuples, cur)
+				break
+			}
+		}
+	}
+	ne.Schedule = e.schedule(tuples, acts)
+	return ne
 }
 
 // walkReport shrinks the failing walk and reports it.

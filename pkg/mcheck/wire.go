@@ -29,8 +29,8 @@ import (
 //	'q' quit (Dial)
 const (
 	wireVersion = 1
-	// MaxFrame bounds one frame (16 MiB).
-	MaxFrame = 16 << 20
+	// maxFrame bounds one frame (16 MiB).
+	maxFrame = 16 << 20
 	maxBatch = 4096
 	maxJSON  = 64 << 10
 	maxName  = 64
@@ -39,8 +39,8 @@ const (
 
 // writeFrame writes one frame.
 func writeFrame(w io.Writer, payload []byte) error {
-	if len(payload) > MaxFrame {
-		return fmt.Errorf("mcheck: wire: frame of %d bytes exceeds %d", len(payload), MaxFrame)
+	if len(payload) > maxFrame {
+		return fmt.Errorf("mcheck: wire: frame of %d bytes exceeds %d", len(payload), maxFrame)
 	}
 	var hdr [4]byte
 	binary.BigEndian.PutUint32(hdr[:], uint32(len(payload)))
@@ -182,7 +182,7 @@ func Serve(rw io.ReadWriter, m Machine, reg *Registry) error {
 	if len(ids) == 0 || len(ids) > MaxNodes {
 		return fmt.Errorf("mcheck: Serve: %d nodes; want 1 to %d", len(ids), MaxNodes)
 	}
-	frame, err := readFrame(rw, MaxFrame)
+	frame, err := readFrame(rw, maxFrame)
 	if err != nil {
 		return fmt.Errorf("mcheck: Serve: reading hello: %w", err)
 	}
@@ -212,7 +212,7 @@ func Serve(rw io.ReadWriter, m Machine, reg *Registry) error {
 	var in []Input
 	var out []Step
 	for {
-		frame, err := readFrame(rw, MaxFrame)
+		frame, err := readFrame(rw, maxFrame)
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
@@ -315,8 +315,8 @@ func encodeSteps(e *enc, out []Step, reg *Registry) error {
 			e.bytes(js)
 		}
 	}
-	if len(e.b) > MaxFrame {
-		return fmt.Errorf("a reply of %d bytes exceeds %d: use smaller steps", len(e.b), MaxFrame)
+	if len(e.b) > maxFrame {
+		return fmt.Errorf("a reply of %d bytes exceeds %d: use smaller steps", len(e.b), maxFrame)
 	}
 	return nil
 }
@@ -415,7 +415,7 @@ func (r *Remote) hello() error {
 
 func (r *Remote) readLoop() {
 	for {
-		b, err := readFrame(r.rw, MaxFrame)
+		b, err := readFrame(r.rw, maxFrame)
 		select {
 		case r.frames <- frameOrErr{b, err}:
 		case <-r.done:

@@ -24,6 +24,7 @@ type bfsRun struct {
 	detail    error
 	err       error
 	stopped   bool
+	early     bool // a violation or the goal stopped the search before it explored everything
 }
 
 func (e *engine) bfs(root []uint32) (*Report, error) {
@@ -139,6 +140,7 @@ func (b *bfsRun) visit(a uint32, succ []uint32) bool {
 // judge evaluates the properties on a new state.
 func (b *bfsRun) judge(id uint32, w []uint32, depth int) {
 	bad, detail, goal, err := b.e.evaluate(w, depth)
+	b.early = err != nil || bad >= 0 || goal
 	switch {
 	case err != nil:
 		b.err, b.stopped = err, true
@@ -244,7 +246,7 @@ func (b *bfsRun) finish() (*Report, error) {
 	}
 	r := e.report(Passed, e.seen.len())
 	r.Depth = b.depthOf(uint32(e.seen.len() - 1))
-	r.Exhaustive = !b.truncated && b.limit == ""
+	r.Exhaustive = !b.truncated && b.limit == "" && !b.early
 	if b.truncated {
 		r.Limit = fmt.Sprintf("depth limit %d (Options.MaxDepth): longer schedules were not explored", e.opt.MaxDepth)
 	}

@@ -389,12 +389,6 @@ type copier struct {
 	refs map[ref]unsafe.Pointer
 }
 
-func (cp *copier) reset() {
-	if len(cp.refs) > 0 {
-		clear(cp.refs)
-	}
-}
-
 // set stores the value of type t at src into dst, as a typed copy.
 func set(t reflect.Type, dst, src unsafe.Pointer) {
 	reflect.NewAt(t, dst).Elem().Set(reflect.NewAt(t, src).Elem())

@@ -176,8 +176,9 @@ type Report struct {
 	// bound cut it short although it decided (see Exhaustive).
 	Limit string
 	// Exhaustive reports whether every state within the fault budgets
-	// was explored. A depth limit that cut off states makes a Passed
-	// search not exhaustive.
+	// was explored: false when a violation or the goal stopped the
+	// search early, a limit stopped it, or a depth limit cut off longer
+	// schedules (a Passed search may then be not exhaustive).
 	Exhaustive bool
 
 	Nodes       []netsim.NodeID

@@ -113,6 +113,9 @@ func Check(m Machine, opt Options) (*Report, error) {
 	if len(ids) > MaxNodes {
 		return nil, fmt.Errorf("mcheck: Check: %d nodes; at most %d", len(ids), MaxNodes)
 	}
+	if err := m.Reset(); err != nil {
+		return nil, fmt.Errorf("mcheck: Check: resetting the machine: %w", err)
+	}
 	w := &watch{}
 	e := newEngine(m, opt, w)
 	if model, ok := m.(*Model); ok {

@@ -210,19 +210,23 @@ func TestShortestIsShortestAndReal(t *testing.T) {
 	}
 }
 
-// Two searches with the same options write the same transcript.
+// Two searches with the same options write the same transcript, on
+// fresh models or on one model searched twice.
 func TestDeterministic(t *testing.T) {
 	for _, c := range checkCases[:3] {
 		var out []string
-		for range 2 {
-			r, err := mcheck.Check(c.model(), c.opt)
+		reused := c.model()
+		for _, m := range []*mcheck.Model{c.model(), c.model(), reused, reused} {
+			r, err := mcheck.Check(m, c.opt)
 			if err != nil {
 				t.Fatal(err)
 			}
 			out = append(out, r.String())
 		}
-		if out[0] != out[1] {
-			t.Errorf("%s: transcripts differ:\n%s\n%s", c.name, out[0], out[1])
+		for _, o := range out[1:] {
+			if o != out[0] {
+				t.Errorf("%s: transcripts differ:\n%s\n%s", c.name, out[0], o)
+			}
 		}
 	}
 }

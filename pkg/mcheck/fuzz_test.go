@@ -98,6 +98,7 @@ func FuzzServe(f *testing.F) {
 		s.uint(0)
 	}
 	f.Add(append(frame(h.b), frame(s.b)...))
+	f.Add(append(append(frame(h.b), frame([]byte{'r'})...), frame(s.b)...))
 	f.Add(append(frame(h.b), frame([]byte("S\x01\x00\x05\x01\x00\x00\x00"))...))
 	f.Add(frame(h.b))
 	f.Fuzz(func(t *testing.T, input []byte) {

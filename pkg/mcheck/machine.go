@@ -16,12 +16,16 @@ import (
 // student's code.
 //
 // A Machine must be deterministic: the same input in the same state
-// gives the same step. IDs are dense: a Machine hands out StateIDs 1, 2,
-// 3, ... and ValueIDs 0, 1, 2, ... in the order it first returns them.
+// gives the same step. IDs are dense: after Reset, a Machine hands out
+// StateIDs 1, 2, 3, ... and ValueIDs 0, 1, 2, ... in the order it first
+// returns them, and describes each value (Step.Values) the first time.
 type Machine interface {
 	// Nodes lists the node IDs; Input.Node, Input.From and Send.To
 	// index it.
 	Nodes() []netsim.NodeID
+	// Reset forgets every ID handed out, so that a new search starts
+	// afresh. Check calls it first.
+	Reset() error
 	// Steps computes out[i] for each in[i] (len(out) == len(in)). A
 	// node that fails (panics, misuses its Context, keeps state that
 	// cannot be encoded) makes Steps return a *NodeError whose Input is

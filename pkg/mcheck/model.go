@@ -113,7 +113,7 @@ func (m *Model) AddNode(id netsim.NodeID, n netsim.Node) error {
 		return fmt.Errorf("mcheck: node %s: a model has at most %d nodes", id, MaxNodes)
 	}
 	if len(m.states) > 1 {
-		return fmt.Errorf("mcheck: node %s added after the model was used", id)
+		return fmt.Errorf("mcheck: node %s added after the model was used (Reset it first)", id)
 	}
 	if isNil(n) {
 		return fmt.Errorf("mcheck: node %s is nil", id)
@@ -200,6 +200,17 @@ func isNil(n netsim.Node) bool {
 
 // Nodes lists the node IDs in the order they were added.
 func (m *Model) Nodes() []netsim.NodeID { return m.ids }
+
+// Reset forgets every local state and value the model has seen (see
+// Machine); Check calls it, so one model serves many searches.
+func (m *Model) Reset() error {
+	m.states = m.states[:1]
+	clear(m.states[1:cap(m.states)])
+	m.values = nil
+	clear(m.stateIndex)
+	clear(m.valueIndex)
+	return nil
+}
 
 // Node returns the node value of state s (nil for 0 or an unknown
 // state). It is the model's own copy: do not modify it.

@@ -26,6 +26,7 @@ import (
 //	's' steps (Serve):  count, then per step: state; timers (id, tag, after as a signed varint);
 //	                    sends (to, msg); outputs; values (id, text, type name, JSON)
 //	'e' error (Serve):  input index, node, event, message
+//	'r' reset (Dial), answered by 'k' (Serve)
 //	'q' quit (Dial)
 const (
 	wireVersion = 1
@@ -223,6 +224,17 @@ func Serve(rw io.ReadWriter, m Machine, reg *Registry) error {
 		switch d.byte() {
 		case 'q':
 			return nil
+		case 'r':
+			if d.end(); d.err != nil {
+				return d.err
+			}
+			if err := m.Reset(); err != nil {
+				return fmt.Errorf("mcheck: Serve: %w", err)
+			}
+			if err := writeFrame(rw, []byte{'k'}); err != nil {
+				return err
+			}
+			continue
 		case 'S':
 		default:
 			return errors.New("mcheck: Serve: unknown request")
@@ -452,6 +464,27 @@ func (r *Remote) next() ([]byte, error) {
 
 // Nodes lists the peer's node IDs.
 func (r *Remote) Nodes() []netsim.NodeID { return r.ids }
+
+// Reset asks the peer to forget every ID it handed out (see Machine).
+func (r *Remote) Reset() error {
+	if r.err != nil {
+		return r.err
+	}
+	if err := writeFrame(r.rw, []byte{'r'}); err != nil {
+		r.err = err
+		return err
+	}
+	frame, err := r.next()
+	if err != nil {
+		return err
+	}
+	if len(frame) != 1 || frame[0] != 'k' {
+		r.err = errors.New("mcheck: wire: the peer did not acknowledge a reset")
+		return r.err
+	}
+	r.typed = r.typed[:0]
+	return nil
+}
 
 // Node returns nil: node memory stays in the peer process.
 func (r *Remote) Node(StateID) netsim.Node { return nil }

@@ -74,12 +74,14 @@ func TestWireMatchesInProcess(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer remote.Close()
-			r, err := mcheck.Check(remote, c.opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if r.String() != local.String() {
-				t.Errorf("over the wire:\n%s\nin process:\n%s", r, local)
+			for range 2 { // a Remote serves several searches
+				r, err := mcheck.Check(remote, c.opt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r.String() != local.String() {
+					t.Errorf("over the wire:\n%s\nin process:\n%s", r, local)
+				}
 			}
 		})
 	}
@@ -215,6 +217,7 @@ func TestHostilePeer(t *testing.T) {
 	cases := []struct {
 		name    string
 		hello   []byte // nil: the case starts after a valid hello
+		reset   []byte // the answer to the reset, if not 'k'
 		reply   []byte
 		hangUp  bool // close the connection after writing
 		dialErr string
@@ -233,7 +236,9 @@ func TestHostilePeer(t *testing.T) {
 		{name: "long node ID", hello: (&frameWriter{}).byte('h').uint(1).uint(1).str(strings.Repeat("x", 99)).frame(), dialErr: "node ID length 99 exceeds 32"},
 		{name: "registry mismatch", hello: (&frameWriter{}).byte('h').uint(1).uint(1).str("A").uint(1).str("Other").frame(), dialErr: "registries differ"},
 		{name: "trailing bytes", hello: (&frameWriter{}).byte('h').uint(1).uint(1).str("A").uint(0).byte('x').frame(), dialErr: "1 bytes after the end"},
-		{name: "silent after hello", reply: []byte{}, want: "no answer within"},
+		{name: "silent after hello", reset: []byte{}, want: "no answer within"},
+		{name: "bad reset answer", reset: (&frameWriter{}).byte('x').frame(), want: "did not acknowledge a reset"},
+		{name: "silent after reset", reply: []byte{}, want: "no answer within"},
 		{name: "garbage reply", reply: (&frameWriter{}).byte('z').frame(), want: "unexpected reply"},
 		{name: "wrong step count", reply: (&frameWriter{}).byte('s').uint(7).frame(), want: "7 steps for 2 inputs"},
 		{name: "huge step count", reply: (&frameWriter{}).byte('s').uint(1 << 40).frame(), want: "step count 1099511627776 exceeds 4096"},
@@ -259,8 +264,14 @@ func TestHostilePeer(t *testing.T) {
 				}
 				s.Write(h)
 				if c.hello == nil {
-					readFrame(s) // the start steps
-					s.Write(c.reply)
+					readFrame(s) // the reset
+					if c.reset != nil {
+						s.Write(c.reset)
+					} else {
+						s.Write((&frameWriter{}).byte('k').frame())
+						readFrame(s) // the start steps
+						s.Write(c.reply)
+					}
 				}
 				if !c.hangUp {
 					io.Copy(io.Discard, s) // until Dial's side closes

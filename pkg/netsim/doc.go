@@ -206,8 +206,8 @@
 // the order they happened. Record.Op is one of OpSend, OpDeliver, OpDrop
 // (with Record.Reason: DropLoss, DropPartition, DropCrashed, DropQueue),
 // OpDuplicate, OpSetTimer, OpTimer, OpCancelTimer, OpStart, OpRestart,
-// OpCrash, OpPause, OpResume, OpNote and OpChange (a scheduled network
-// change). Message records carry From, To, ID (#n, unique per send) and
+// OpCrash, OpPause, OpResume, OpNote, OpOutput and OpChange (a scheduled
+// network change). Message records carry From, To, ID (#n, unique per send) and
 // Msg; deliveries and drops also carry Sent, the send time, so latency is
 // r.Time - r.Sent. Record.String gives a transcript line:
 //

@@ -25,6 +25,8 @@ type bfsRun struct {
 	err       error
 	stopped   bool
 	early     bool // a violation or the goal stopped the search before it explored everything
+	pruned    []uint64 // bit per state: a prune held
+	npruned   int
 }
 
 func (e *engine) bfs(root []uint32) (*Report, error) {
@@ -99,6 +101,9 @@ func (e *engine) bfs(root []uint32) (*Report, error) {
 // expand visits the successors of state id; it returns false if some of
 // their local steps must be computed first.
 func (b *bfsRun) expand(id uint32, visit visitFn) bool {
+	if b.isPruned(id) {
+		return true
+	}
 	e := b.e
 	b.parentID, b.count = id, 0
 	e.requester = id
@@ -139,16 +144,31 @@ func (b *bfsRun) visit(a uint32, succ []uint32) bool {
 
 // judge evaluates the properties on a new state.
 func (b *bfsRun) judge(id uint32, w []uint32, depth int) {
-	bad, detail, goal, err := b.e.evaluate(w, depth)
-	b.early = err != nil || bad >= 0 || goal
+	v, err := b.e.evaluate(w, depth)
+	b.early = err != nil || v.bad >= 0 || v.goal
 	switch {
 	case err != nil:
 		b.err, b.stopped = err, true
-	case bad >= 0:
-		b.outcome, b.bad, b.detail, b.stopAt, b.stopped = Violated, bad, detail, id, true
-	case goal:
+	case v.bad >= 0:
+		b.outcome, b.bad, b.detail, b.stopAt, b.stopped = Violated, v.bad, v.detail, id, true
+	case v.goal:
 		b.outcome, b.stopAt, b.stopped = GoalReached, id, true
+	case v.pruned:
+		b.prune(id)
 	}
+}
+
+// prune marks state id as not to be expanded.
+func (b *bfsRun) prune(id uint32) {
+	for int(id/64) >= len(b.pruned) {
+		b.pruned = append(b.pruned, 0)
+	}
+	b.pruned[id/64] |= 1 << (id % 64)
+	b.npruned++
+}
+
+func (b *bfsRun) isPruned(id uint32) bool {
+	return int(id/64) < len(b.pruned) && b.pruned[id/64]&(1<<(id%64)) != 0
 }
 
 // liveness checks bounded liveness over the states [0, expanded), whose
@@ -166,7 +186,7 @@ func (b *bfsRun) liveness(expanded int) error {
 		if err != nil {
 			return err
 		}
-		if ok {
+		if ok || b.isPruned(uint32(s)) {
 			dist[s] = 0
 		} else {
 			dist[s] = inf
@@ -246,6 +266,7 @@ func (b *bfsRun) finish() (*Report, error) {
 	}
 	r := e.report(Passed, e.seen.len())
 	r.Depth = b.depthOf(uint32(e.seen.len() - 1))
+	r.Pruned = b.npruned
 	r.Exhaustive = !b.truncated && b.limit == "" && !b.early
 	if b.truncated {
 		r.Limit = fmt.Sprintf("depth limit %d (Options.MaxDepth): longer schedules were not explored", e.opt.MaxDepth)

@@ -17,10 +17,11 @@ type Invariant struct {
 	Check func(s *State) error
 }
 
-// Goal is a state to reach: Reached reports whether s is one.
-type Goal struct {
-	Name    string
-	Reached func(s *State) bool
+// Predicate is a named test of a global state: a goal to reach (Holds
+// reports whether s is one), or a state not to explore further (Prune).
+type Predicate struct {
+	Name  string
+	Holds func(s *State) bool
 }
 
 // Liveness is bounded liveness: from every reachable state, some
@@ -30,7 +31,7 @@ type Goal struct {
 // message is never retransmitted, or when a crashed coordinator leaves
 // participants unable to decide (they block until it restarts).
 type Liveness struct {
-	Goal   Goal
+	Goal   Predicate
 	Within int
 }
 
@@ -41,6 +42,9 @@ type Liveness struct {
 type Faults struct {
 	Loss, Duplicate, Crash int
 }
+
+// maxWithin bounds Liveness.Within.
+const maxWithin = 10_000
 
 // Default limits.
 const (
@@ -57,7 +61,12 @@ type Options struct {
 	Invariants []Invariant
 	// Goal, if set, makes the search stop at the first state where it
 	// holds (GoalReached), or report GoalNotReached.
-	Goal *Goal
+	Goal *Predicate
+	// Prune lists states the search checks but does not explore past
+	// ("a leader was elected in term 3"): a bound that keeps an
+	// otherwise infinite state space finite. Liveness counts a pruned
+	// state as reaching its goal (the search cannot look past it).
+	Prune []Predicate
 	// Liveness, if set, is checked over every state explored (after a
 	// breadth-first search that did not stop early).
 	Liveness *Liveness
@@ -198,19 +207,27 @@ func (o *Options) normalize() error {
 		}
 		names[inv.Name] = true
 	}
-	for _, g := range []*Goal{o.Goal, o.livenessGoal()} {
+	for _, g := range []*Predicate{o.Goal, o.livenessGoal()} {
 		if g == nil {
 			continue
 		}
 		if g.Name == "" {
 			return errors.New("mcheck: a goal has no name")
 		}
-		if g.Reached == nil {
-			return fmt.Errorf("mcheck: goal %q has a nil Reached function", g.Name)
+		if g.Holds == nil {
+			return fmt.Errorf("mcheck: goal %q has a nil Holds function", g.Name)
 		}
 	}
-	if l := o.Liveness; l != nil && (l.Within <= 0 || l.Within > 1<<16) {
-		return fmt.Errorf("mcheck: Liveness.Within is %d: it must be in [1, %d]", l.Within, 1<<16)
+	for i, p := range o.Prune {
+		if p.Name == "" {
+			return fmt.Errorf("mcheck: prune %d has no name", i)
+		}
+		if p.Holds == nil {
+			return fmt.Errorf("mcheck: prune %q has a nil Holds function", p.Name)
+		}
+	}
+	if l := o.Liveness; l != nil && (l.Within <= 0 || l.Within > maxWithin) {
+		return fmt.Errorf("mcheck: Liveness.Within is %d: it must be in [1, %d]", l.Within, maxWithin)
 	}
 	if len(o.Invariants) == 0 && o.Goal == nil && o.Liveness == nil {
 		return errors.New("mcheck: nothing to check: give Options.Invariants, a Goal or a Liveness property")
@@ -236,7 +253,7 @@ func (o *Options) normalize() error {
 	return nil
 }
 
-func (o *Options) livenessGoal() *Goal {
+func (o *Options) livenessGoal() *Predicate {
 	if o.Liveness == nil {
 		return nil
 	}

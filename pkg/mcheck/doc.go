@@ -58,14 +58,16 @@
 // # Properties
 //
 // An Invariant must hold in every reachable state; its Check returns an
-// error saying what is wrong. A Goal is a state to reach ("a leader is
-// elected"): with Options.Goal the search reports a shortest schedule
-// to it (GoalReached) or that none exists (GoalNotReached). A Liveness
-// property is bounded liveness: from every reachable state, some
-// continuation of at most Within steps without new faults reaches the
-// goal. It fails when a lost message is never retransmitted, or when a
-// crashed two-phase-commit coordinator leaves the participants that voted
-// yes unable to decide: they block.
+// error saying what is wrong. A Predicate names a test of a state. As
+// Options.Goal it is a state to reach ("a leader is elected"): the
+// search reports a shortest schedule to it (GoalReached) or that none
+// exists (GoalNotReached). A Liveness property is bounded liveness:
+// from every reachable state, some continuation of at most Within steps
+// without new faults reaches its goal. It fails when a lost message is
+// never retransmitted, or when a crashed two-phase-commit coordinator
+// leaves the participants that voted yes unable to decide: they block.
+// Predicates in Options.Prune mark states the search checks but does not
+// explore past, to keep it finite ("some node reached term 3").
 //
 // A State gives the predicates every node's outputs (State.Outputs), the
 // messages in flight (State.InFlight), which nodes are crashed, the
@@ -156,7 +158,7 @@
 // Keep node state bounded. A counter that grows forever, a log that is
 // never trimmed or a term number that rises at every timeout makes the
 // state space infinite: the search then ends at MaxStates (LimitReached)
-// or must be bounded with MaxDepth.
+// unless it is bounded with MaxDepth or a Prune.
 //
 // # Performance
 //

@@ -129,7 +129,10 @@ func newEngine(m Machine, opt Options, w *watch) *engine {
 	for _, inv := range opt.Invariants {
 		e.preds = append(e.preds, &activity{what: fmt.Sprintf("invariant %q", inv.Name)})
 	}
-	for _, g := range []*Goal{opt.Goal, opt.livenessGoal()} {
+	for _, pr := range opt.Prune {
+		e.preds = append(e.preds, &activity{what: fmt.Sprintf("prune %q", pr.Name)})
+	}
+	for _, g := range []*Predicate{opt.Goal, opt.livenessGoal()} {
 		if g != nil {
 			e.preds = append(e.preds, &activity{what: fmt.Sprintf("goal %q", g.Name)})
 		}
@@ -586,31 +589,49 @@ func (e *engine) successors(w []uint32, faultFree bool, visit visitFn) (complete
 	return complete, true
 }
 
-// evaluate runs the invariants and the goal on state w. It returns the
-// index of the violated invariant (or -1), the invariant's error, and
-// whether the goal holds; err is a predicate that panicked.
-func (e *engine) evaluate(w []uint32, depth int) (bad int, detail error, goal bool, err error) {
+// verdict is what the properties say about a state.
+type verdict struct {
+	bad    int   // the violated invariant, or -1
+	detail error // its error
+	goal   bool  // the goal holds
+	pruned bool  // a prune holds: do not explore past it
+}
+
+// evaluate runs the invariants, the prunes and the goal on state w; err
+// is a predicate that panicked.
+func (e *engine) evaluate(w []uint32, depth int) (v verdict, err error) {
+	v.bad = -1
 	e.state.set(w, depth)
-	for k := range e.opt.Invariants {
-		inv := &e.opt.Invariants[k]
+	k := 0
+	for i := range e.opt.Invariants {
+		inv := &e.opt.Invariants[i]
 		var verr error
-		verr, err = e.guard(k, func() error { return inv.Check(&e.state) })
-		if err != nil {
-			return -1, nil, false, err
+		if verr, err = e.guard(k, func() error { return inv.Check(&e.state) }); err != nil {
+			return v, err
 		}
 		if verr != nil {
-			return k, verr, false, nil
+			v.bad, v.detail = i, verr
+			return v, nil
 		}
+		k++
+	}
+	for i := range e.opt.Prune {
+		pr := &e.opt.Prune[i]
+		if _, err = e.guard(k, func() error {
+			v.pruned = v.pruned || pr.Holds(&e.state)
+			return nil
+		}); err != nil {
+			return v, err
+		}
+		k++
 	}
 	if g := e.opt.Goal; g != nil {
-		var reached bool
-		_, err = e.guard(len(e.opt.Invariants), func() error {
-			reached = g.Reached(&e.state)
+		_, err = e.guard(k, func() error {
+			v.goal = g.Holds(&e.state)
 			return nil
 		})
-		return -1, nil, reached, err
 	}
-	return -1, nil, false, nil
+	return v, err
 }
 
 // liveGoal evaluates the liveness goal on state w.
@@ -619,7 +640,7 @@ func (e *engine) liveGoal(w []uint32, depth int) (bool, error) {
 	g := e.opt.Liveness.Goal
 	var reached bool
 	_, err := e.guard(len(e.preds)-1, func() error {
-		reached = g.Reached(&e.state)
+		reached = g.Holds(&e.state)
 		return nil
 	})
 	return reached, err

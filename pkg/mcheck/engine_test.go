@@ -118,7 +118,7 @@ var checkCases = []checkCase{
 		name:  "2PC with a participant crash is atomic and live",
 		model: func() *mcheck.Model { return p.TwoPhase(3, false) },
 		opt: mcheck.Options{Invariants: []mcheck.Invariant{p.Atomicity}, Faults: mcheck.Faults{Crash: 1},
-			Liveness: &mcheck.Liveness{Goal: mcheck.Goal{Name: "P1 decided or crashed", Reached: func(s *mcheck.State) bool {
+			Liveness: &mcheck.Liveness{Goal: mcheck.Predicate{Name: "P1 decided or crashed", Holds: func(s *mcheck.State) bool {
 				return s.Crashed("C") || s.Crashed("P1") || len(s.Outputs("P1")) > 0
 			}}, Within: 16}},
 		outcome: mcheck.Passed,

@@ -68,7 +68,7 @@ func TestOptionErrors(t *testing.T) {
 		{"unnamed invariant", mcheck.Options{Invariants: []mcheck.Invariant{{Check: okInv.Check}}}, "has no name"},
 		{"nil invariant", mcheck.Options{Invariants: []mcheck.Invariant{{Name: "x"}}}, `"x" has a nil Check`},
 		{"same names", mcheck.Options{Invariants: []mcheck.Invariant{okInv, okInv}}, "two invariants"},
-		{"nil goal", mcheck.Options{Goal: &mcheck.Goal{Name: "g"}}, `goal "g" has a nil Reached`},
+		{"nil goal", mcheck.Options{Goal: &mcheck.Predicate{Name: "g"}}, `goal "g" has a nil Holds`},
 		{"liveness within 0", mcheck.Options{Liveness: &mcheck.Liveness{Goal: p.AllDelivered(nil)}}, "Within is 0"},
 		{"walks and liveness", mcheck.Options{Walks: 3, Liveness: &mcheck.Liveness{Goal: p.AllDelivered(nil), Within: 3}}, "random walks cannot check liveness"},
 	}
@@ -232,7 +232,7 @@ func TestPredicateErrors(t *testing.T) {
 			_ = s.Outputs("Q")
 			return nil
 		}}}}, `mcheck: invariant "nosy" panicked: mcheck: unknown node "Q"; nodes are [S R]`},
-		{"panicking goal", mcheck.Options{Goal: &mcheck.Goal{Name: "g", Reached: func(s *mcheck.State) bool {
+		{"panicking goal", mcheck.Options{Goal: &mcheck.Predicate{Name: "g", Holds: func(s *mcheck.State) bool {
 			return s.Node("R").(*p.Sender) != nil
 		}}}, `mcheck: goal "g" panicked: interface conversion`},
 		{"hanging invariant", mcheck.Options{StepTimeout: 50 * time.Millisecond, Invariants: []mcheck.Invariant{{Name: "slow", Check: func(s *mcheck.State) error {

@@ -77,7 +77,7 @@ func Example() {
 // property asks that one stays reachable, whatever happened, without
 // new faults: a client that does not retransmit fails it.
 func Example_liveness() {
-	served := mcheck.Goal{Name: "served", Reached: func(s *mcheck.State) bool { return len(s.Outputs("S")) > 0 }}
+	served := mcheck.Predicate{Name: "served", Holds: func(s *mcheck.State) bool { return len(s.Outputs("S")) > 0 }}
 	r, _ := mcheck.Check(counterModel(false), mcheck.Options{Goal: &served})
 	fmt.Print(r)
 	r, _ = mcheck.Check(counterModel(false), mcheck.Options{

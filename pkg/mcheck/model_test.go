@@ -64,7 +64,7 @@ func TestStateCodecNode(t *testing.T) {
 	m := mcheck.NewModel(1)
 	_ = m.AddNode("A", &codedCounter{})
 	_ = m.AddNode("B", &codedCounter{})
-	goal := mcheck.Goal{Name: "both at 2", Reached: func(s *mcheck.State) bool {
+	goal := mcheck.Predicate{Name: "both at 2", Holds: func(s *mcheck.State) bool {
 		return s.Node("A").(*codedCounter).n == 2 && len(s.Outputs("B")) == 2
 	}}
 	r, err := mcheck.Check(m, mcheck.Options{Goal: &goal, Faults: mcheck.Faults{Duplicate: 1}})
@@ -135,5 +135,28 @@ func (p *probe) Handle(ctx *netsim.Context, ev netsim.Event) {
 		ctx.Broadcast("hello")
 	case netsim.Receive:
 		ctx.Output(fmt.Sprintf("%s msgid %d", self, ev.MsgID))
+	}
+}
+
+// A prune bounds a state space that is otherwise infinite: the counter
+// of the example counts every retransmission it receives.
+func TestPrune(t *testing.T) {
+	served := mcheck.Predicate{Name: "served", Holds: func(s *mcheck.State) bool { return len(s.Outputs("S")) > 0 }}
+	opt := mcheck.Options{Liveness: &mcheck.Liveness{Goal: served, Within: 6}, Faults: mcheck.Faults{Loss: 2}, MaxStates: 20_000}
+	r, err := mcheck.Check(counterModel(true), opt)
+	if err != nil || r.Outcome != mcheck.LimitReached {
+		t.Fatalf("without a prune: %v %v", r, err)
+	}
+	opt.Prune = []mcheck.Predicate{{Name: "counted to 3", Holds: func(s *mcheck.State) bool { return len(s.Outputs("S")) >= 3 }}}
+	r, err = mcheck.Check(counterModel(true), opt)
+	if err != nil || r.Outcome != mcheck.Passed || !r.Exhaustive || r.Pruned == 0 {
+		t.Fatalf("with a prune: %v %v", r, err)
+	}
+	if !strings.Contains(r.String(), fmt.Sprintf("%d pruned\n", r.Pruned)) {
+		t.Errorf("report:\n%s", r)
+	}
+	opt.Prune = []mcheck.Predicate{{Name: "x"}}
+	if _, err := mcheck.Check(counterModel(true), opt); err == nil || !strings.Contains(err.Error(), `prune "x" has a nil Holds`) {
+		t.Errorf("nil prune: %v", err)
 	}
 }

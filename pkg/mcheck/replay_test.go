@@ -39,7 +39,7 @@ func TestReplayFaults(t *testing.T) {
 	m := p.TwoPhase(2, false)
 	r, err := mcheck.Check(m, mcheck.Options{Invariants: []mcheck.Invariant{p.Atomicity},
 		Faults: mcheck.Faults{Crash: 1, Loss: 1, Duplicate: 1},
-		Goal: &mcheck.Goal{Name: "P1 restarted after a dropped decision", Reached: func(s *mcheck.State) bool {
+		Goal: &mcheck.Predicate{Name: "P1 restarted after a dropped decision", Holds: func(s *mcheck.State) bool {
 			return s.Faults().Crash == 1 && s.Faults().Loss == 1 && !s.Crashed("P1") && len(s.Outputs("P1")) > 0 &&
 				len(s.Outputs("C")) > 0
 		}}})
@@ -96,7 +96,7 @@ func TestReplayErrors(t *testing.T) {
 	nd := mcheck.NewModel(1)
 	_ = nd.AddNode("A", &nondet{})
 	_ = nd.AddNode("B", &nondet{M: map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true}})
-	r, err := mcheck.Check(nd, mcheck.Options{Goal: &mcheck.Goal{Name: "answered", Reached: func(s *mcheck.State) bool { return len(s.Outputs("B")) > 0 }}})
+	r, err := mcheck.Check(nd, mcheck.Options{Goal: &mcheck.Predicate{Name: "answered", Holds: func(s *mcheck.State) bool { return len(s.Outputs("B")) > 0 }}})
 	if err != nil || r.Outcome != mcheck.GoalReached {
 		t.Fatal(r, err)
 	}

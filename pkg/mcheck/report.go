@@ -185,6 +185,7 @@ type Report struct {
 	States      int // distinct states visited (random walks: steps taken)
 	Transitions int // transitions computed
 	Depth       int // the deepest state visited
+	Pruned      int // states not explored further because a prune held
 	Walks       int // random walks run
 	Elapsed     time.Duration
 	// StatesPerSecond is States / Elapsed.
@@ -269,7 +270,11 @@ func (r *Report) WriteTo(w io.Writer) (int64, error) {
 	if r.Walks > 0 && r.Outcome != Violated && r.Outcome != GoalReached {
 		fmt.Fprintf(cw, "%s, %s\n", count(r.Walks, "random walk"), count(r.States, "step"))
 	} else {
-		fmt.Fprintf(cw, "%s, %s, depth %d\n", count(r.States, "state"), count(r.Transitions, "transition"), r.Depth)
+		fmt.Fprintf(cw, "%s, %s, depth %d", count(r.States, "state"), count(r.Transitions, "transition"), r.Depth)
+		if r.Pruned > 0 {
+			fmt.Fprintf(cw, ", %d pruned", r.Pruned)
+		}
+		fmt.Fprintln(cw)
 	}
 	err := cw.w.(*bufio.Writer).Flush()
 	if cw.err != nil {

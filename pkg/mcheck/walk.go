@@ -68,12 +68,14 @@ func (wr *walkRun) candidates(w []uint32) error {
 func (e *engine) walks(root []uint32) (*Report, error) {
 	wr := &walkRun{e: e}
 	e.seen.add(root)
-	if bad, detail, goal, err := e.evaluate(root, 0); err != nil || bad >= 0 || goal {
-		if err != nil {
-			return nil, err
-		}
-		return e.walkReport(0, nil, bad, detail, goal)
+	v, err := e.evaluate(root, 0)
+	if err != nil {
+		return nil, err
 	}
+	if v.bad >= 0 || v.goal {
+		return e.walkReport(0, nil, v.bad, v.detail, v.goal)
+	}
+	rootPruned := v.pruned
 	steps := 0
 	cur := make([]uint32, e.width)
 	var path []move
@@ -81,7 +83,7 @@ func (e *engine) walks(root []uint32) (*Report, error) {
 		rng := rand.New(rand.NewPCG(e.opt.Seed, uint64(k)))
 		copy(cur, root)
 		path = path[:0]
-		for d := 0; d < e.opt.MaxDepth; d++ {
+		for d := 0; d < e.opt.MaxDepth && !rootPruned; d++ {
 			if err := wr.candidates(cur); err != nil {
 				return nil, e.walkError(err, path)
 			}
@@ -93,12 +95,15 @@ func (e *engine) walks(root []uint32) (*Report, error) {
 			copy(cur, wr.succs[i*e.width:(i+1)*e.width])
 			steps++
 			e.transitions++
-			bad, detail, goal, err := e.evaluate(cur, d+1)
+			v, err := e.evaluate(cur, d+1)
 			if err != nil {
 				return nil, err
 			}
-			if bad >= 0 || goal {
-				return e.walkReport(k+1, path, bad, detail, goal)
+			if v.bad >= 0 || v.goal {
+				return e.walkReport(k+1, path, v.bad, v.detail, v.goal)
+			}
+			if v.pruned { // the walk ends here
+				break
 			}
 		}
 		if e.w.abandoned.Load() {
@@ -196,12 +201,15 @@ func (e *engine) replay(wr *walkRun, moves []move, target int) (tuples [][]uint3
 		acts = append(acts, wr.acts[found])
 		cur = append([]uint32(nil), wr.succs[found*e.width:(found+1)*e.width]...)
 		tuples = append(tuples, cur)
-		bad, det, goal, err := e.evaluate(cur, d+1)
+		v, err := e.evaluate(cur, d+1)
 		if err != nil {
 			return nil, nil, nil, false, err
 		}
-		if (target >= 0 && bad == target) || (target < 0 && goal) {
-			return tuples, acts, det, true, nil
+		if (target >= 0 && v.bad == target) || (target < 0 && v.goal) {
+			return tuples, acts, v.detail, true, nil
+		}
+		if v.pruned {
+			return tuples, acts, nil, false, nil
 		}
 	}
 	return tuples, acts, nil, false, nil

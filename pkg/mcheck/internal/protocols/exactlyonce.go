@@ -119,8 +119,8 @@ func InOrderOnce(msgs []string) mcheck.Invariant {
 }
 
 // AllDelivered is the goal: R delivered every message.
-func AllDelivered(msgs []string) mcheck.Goal {
-	return mcheck.Goal{Name: "all delivered", Reached: func(s *mcheck.State) bool {
+func AllDelivered(msgs []string) mcheck.Predicate {
+	return mcheck.Predicate{Name: "all delivered", Holds: func(s *mcheck.State) bool {
 		return len(s.Outputs("R")) == len(msgs)
 	}}
 }

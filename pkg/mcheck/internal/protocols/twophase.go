@@ -176,7 +176,7 @@ var Atomicity = mcheck.Invariant{Name: "atomicity", Check: func(s *mcheck.State)
 }}
 
 // AllDecided is the goal: every participant that is up has decided.
-var AllDecided = mcheck.Goal{Name: "every live participant decided", Reached: func(s *mcheck.State) bool {
+var AllDecided = mcheck.Predicate{Name: "every live participant decided", Holds: func(s *mcheck.State) bool {
 	for _, id := range s.Nodes() {
 		if id != "C" && !s.Crashed(id) && len(s.Outputs(id)) == 0 {
 			return false

@@ -24,7 +24,7 @@ type bfsRun struct {
 	detail    error
 	err       error
 	stopped   bool
-	early     bool // a violation or the goal stopped the search before it explored everything
+	early     bool     // a violation or the goal stopped the search before it explored everything
 	pruned    []uint64 // bit per state: a prune held
 	npruned   int
 }

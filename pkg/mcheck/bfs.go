@@ -182,6 +182,11 @@ func (b *bfsRun) liveness(expanded int) error {
 	total := e.seen.len()
 	dist := make([]uint16, total)
 	for s := 0; s < total; s++ {
+		if s%4096 == 0 && time.Now().After(e.deadline) {
+			b.limit = fmt.Sprintf("time limit %v (Options.MaxTime) while checking liveness", e.opt.MaxTime)
+			b.stopped = true
+			return nil
+		}
 		ok, err := e.liveGoal(e.seen.get(uint32(s)), b.depthOf(uint32(s)))
 		if err != nil {
 			return err
@@ -197,6 +202,11 @@ func (b *bfsRun) liveness(expanded int) error {
 		for s := 0; s < expanded; s++ {
 			if dist[s] != inf {
 				continue
+			}
+			if s%4096 == 0 && time.Now().After(e.deadline) {
+				b.limit = fmt.Sprintf("time limit %v (Options.MaxTime) while checking liveness", e.opt.MaxTime)
+				b.stopped = true
+				return nil
 			}
 			reach := false
 			e.successors(e.seen.get(uint32(s)), true, func(_ uint32, succ []uint32) bool {
@@ -215,11 +225,6 @@ func (b *bfsRun) liveness(expanded int) error {
 		clear(e.pendingSet)
 		if !changed {
 			break
-		}
-		if time.Now().After(e.deadline) {
-			b.limit = fmt.Sprintf("time limit %v (Options.MaxTime) while checking liveness", e.opt.MaxTime)
-			b.stopped = true
-			return nil
 		}
 	}
 	judged := expanded

@@ -144,7 +144,8 @@ func Check(m Machine, opt Options) (*Report, error) {
 	ticker := time.NewTicker(tick)
 	defer ticker.Stop()
 	limit := int64(opt.StepTimeout / tick)
-	deadline := time.Now().Add(opt.MaxTime + 2*opt.StepTimeout + time.Second)
+	// The search checks its own time limit; this is a backstop.
+	deadline := time.Now().Add(opt.MaxTime + 4*opt.StepTimeout + 5*time.Second)
 	for {
 		select {
 		case res := <-done:

@@ -13,7 +13,7 @@ import (
 //
 //	w[2i]   the local StateID of node i, with crashedBit if it is crashed
 //	w[2i+1] the list of node i's outputs (an outList ID)
-//	w[2n]   the network: the sorted multiset of envelopes in flight (a listTable ID)
+//	w[2n]   the network: the sorted multiset of envelopes in flight (a table ID)
 //	w[2n+1] faults used: loss | duplicate<<8 | crash<<16
 //
 // An envelope is (sender, receiver, message ValueID), numbered by the
@@ -81,12 +81,12 @@ type engine struct {
 	sendArena []uint32 // envelopes, in send order
 	outArena  []uint32 // ValueIDs
 
-	nets     *listTable
+	nets     *table
 	outs     []outNode // outList 0 is the empty list
 	outIdx   map[uint64]uint32
 	outCache [][]any
 
-	seen   *tupleTable
+	seen   *table
 	parent []uint32
 	act    []uint32
 	levels []int // levels[d]: the ID of the first state of depth d
@@ -118,7 +118,7 @@ func newEngine(m Machine, opt Options, w *watch) *engine {
 	ids := m.Nodes()
 	e := &engine{m: m, opt: opt, w: w, n: len(ids), ids: ids, index: map[netsim.NodeID]int{},
 		width: 2*len(ids) + 2, locals: make([]localInfo, 1), envIdx: map[uint64]uint32{},
-		memo: map[uint64]uint32{}, nets: newListTable(), outs: make([]outNode, 1), outIdx: map[uint64]uint32{},
+		memo: map[uint64]uint32{}, nets: newNetTable(), outs: make([]outNode, 1), outIdx: map[uint64]uint32{},
 		pendingSet: map[uint64]struct{}{}}
 	for i, id := range ids {
 		e.index[id] = i
@@ -151,7 +151,7 @@ func (e *engine) run() (*Report, error) {
 	e.start = time.Now()
 	e.deadline = e.start.Add(e.opt.MaxTime)
 	hint := min(e.opt.MaxStates, 1<<12)
-	e.seen = newTupleTable(e.width, hint)
+	e.seen = newTable(e.width, hint)
 	root, err := e.initial()
 	if err != nil {
 		return nil, err
@@ -181,7 +181,7 @@ func (e *engine) initial() ([]uint32, error) {
 		sends = append(sends, e.sendArena[rec.sendOff:rec.sendOff+uint32(rec.sendN)]...)
 		e.startSteps = append(e.startSteps, rec)
 	}
-	w[2*e.n] = e.nets.add(e.merge(nil, -1, sends))
+	w[2*e.n] = e.nets.intern(e.merge(nil, -1, sends))
 	return w, nil
 }
 
@@ -445,7 +445,7 @@ func (e *engine) apply(w []uint32, i int, si uint32, drop int, crashed bool) {
 	}
 	if rec.sendN > 0 || drop >= 0 {
 		net := e.nets.get(w[2*e.n])
-		e.succ[2*e.n] = e.nets.add(e.merge(net, drop, e.sendArena[rec.sendOff:rec.sendOff+uint32(rec.sendN)]))
+		e.succ[2*e.n] = e.nets.intern(e.merge(net, drop, e.sendArena[rec.sendOff:rec.sendOff+uint32(rec.sendN)]))
 	}
 }
 
@@ -481,7 +481,7 @@ func (e *engine) successors(w []uint32, faultFree bool, visit visitFn) (complete
 		if w[2*to]&crashedBit != 0 {
 			if complete {
 				copy(e.succ, w)
-				e.succ[2*n] = e.nets.add(e.merge(net, k, nil))
+				e.succ[2*n] = e.nets.intern(e.merge(net, k, nil))
 				if !call(packAct(Drop, to, env)) {
 					return complete, false
 				}
@@ -532,7 +532,7 @@ func (e *engine) successors(w []uint32, faultFree bool, visit visitFn) (complete
 			}
 			if loss < e.opt.Faults.Loss && complete {
 				copy(e.succ, w)
-				e.succ[2*n] = e.nets.add(e.merge(net, k, nil))
+				e.succ[2*n] = e.nets.intern(e.merge(net, k, nil))
 				e.succ[2*n+1] = faults + 1
 				if !call(packAct(Lose, int(e.envs[env].to), env)) {
 					return complete, false
@@ -541,7 +541,7 @@ func (e *engine) successors(w []uint32, faultFree bool, visit visitFn) (complete
 			if dup < e.opt.Faults.Duplicate && c < e.opt.MaxCopies && complete {
 				copy(e.succ, w)
 				e.one[0] = env
-				e.succ[2*n] = e.nets.add(e.merge(net, -1, e.one[:]))
+				e.succ[2*n] = e.nets.intern(e.merge(net, -1, e.one[:]))
 				e.succ[2*n+1] = faults + 1<<8
 				if !call(packAct(Duplicate, int(e.envs[env].to), env)) {
 					return complete, false

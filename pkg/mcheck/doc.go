@@ -128,6 +128,11 @@
 // that never returns cannot be stopped: Check returns, and the goroutine
 // is left behind.
 //
+// Keep node state bounded. A counter that grows forever, a log that is
+// never trimmed or a term number that rises at every timeout makes the
+// state space infinite: the search then ends at MaxStates (LimitReached)
+// unless it is bounded with MaxDepth or a Prune.
+//
 // # Random walks
 //
 // When the state space is too large to exhaust, Options.Walks runs that
@@ -154,11 +159,6 @@
 // invariants judge both sides; State.Node is nil over the wire. Dial
 // treats the peer as hostile: every frame and field has a size bound,
 // every ID is checked, and each answer must come within a timeout.
-//
-// Keep node state bounded. A counter that grows forever, a log that is
-// never trimmed or a term number that rises at every timeout makes the
-// state space infinite: the search then ends at MaxStates (LimitReached)
-// unless it is bounded with MaxDepth or a Prune.
 //
 // # Performance
 //

@@ -202,7 +202,7 @@ func TestSummaryListsEveryExercise(t *testing.T) {
 	var buf bytes.Buffer
 	testLesson.WriteSummary(&buf)
 	s := buf.String()
-	if !strings.Contains(s, "✓ Exercise 1") || !strings.Contains(s, "· Exercise 2") || !strings.Contains(s, "1 of 2 right") {
+	if !strings.Contains(s, "✓ Exercise 1") || !strings.Contains(s, "· Exercise 2") || !strings.Contains(s, "1 of 3 right") {
 		t.Fatalf("%s", s)
 	}
 	testAbs.Check(func(x int) int { return x })

@@ -457,3 +457,20 @@ func TestHumanDuration(t *testing.T) {
 		assert.Equal(t, c.want, humanDuration(c.d), "%v", c.d)
 	}
 }
+
+// TAIMinusUTC never panics, and what it accepts lies between 10 s and
+// 10 s plus every leap second.
+func FuzzTAIMinusUTC(f *testing.F) {
+	for _, s := range []string{"2017-01-01", "1972-01-01", "1969-12-31", "", "2016-02-30", "9999-12-31"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, day string) {
+		d, err := TAIMinusUTC(day)
+		if err != nil {
+			return
+		}
+		if d < 10*time.Second || d > time.Duration(10+len(LeapSecondDates))*time.Second {
+			t.Fatalf("%q: TAI − UTC = %v", day, d)
+		}
+	})
+}

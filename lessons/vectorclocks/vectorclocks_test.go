@@ -333,3 +333,19 @@ func TestRealCounters(t *testing.T) {
 	_, table := CounterTable(26)
 	assert.Equal(t, "about 105 B", table[2][3])
 }
+
+// HybridRun validates any configuration before it allocates, and never
+// breaks the clock condition.
+func FuzzHybridRun(f *testing.F) {
+	f.Add(uint64(1), 4, 24, int64(5e6), int64(3e5), int64(1e6))
+	f.Add(uint64(2), 1, 0, int64(-1), int64(0), int64(0))
+	f.Fuzz(func(t *testing.T, seed uint64, nodes, events int, skew, step, res int64) {
+		r, err := HybridRun(HybridConfig{Seed: seed, Nodes: nodes, Events: events, Skew: time.Duration(skew), Step: time.Duration(step), Resolution: time.Duration(res)})
+		if err != nil {
+			return
+		}
+		if r.HLCViolations != 0 {
+			t.Fatalf("seed %d: %d HLC violations", seed, r.HLCViolations)
+		}
+	})
+}

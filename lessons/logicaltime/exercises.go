@@ -111,16 +111,18 @@ func goodPrediction(h *history.History) bool {
 	return ahead >= 1 && behind >= 1
 }
 
-// drawSeed draws seeds from v until ok accepts the history they give
-// (at most 1000 tries; the example's seed otherwise).
-func drawSeed(v exercise.Variant, example uint64, make func(uint64) (*history.History, error), ok func(*history.History) bool) uint64 {
+// DrawSeed draws seeds from v until ok accepts the history make gives for
+// them (at most 1000 tries; example otherwise). The example variant gets
+// example. Lessons use it to give each student an execution of their own
+// that still makes a fair exercise.
+func DrawSeed(v exercise.Variant, example uint64, build func(uint64) (*history.History, error), ok func(*history.History) bool) uint64 {
 	if v.Example() {
 		return example
 	}
 	r := v.Rand()
 	for range 1000 {
 		seed := 1 + r.Uint64N(1_000_000)
-		if h, err := make(seed); err == nil && ok(h) {
+		if h, err := build(seed); err == nil && ok(h) {
 			return seed
 		}
 	}
@@ -129,7 +131,7 @@ func drawSeed(v exercise.Variant, example uint64, make func(uint64) (*history.Hi
 
 // Exercise1 asks for every event's Lamport timestamp, worked out by hand.
 var Exercise1 = exercise.NewValue(Lesson, "Exercise 1", exercise.ValueSpec[uint64, map[string]lamport.Timestamp]{
-	Params: func(v exercise.Variant) uint64 { return drawSeed(v, 0, PredictionHistory, goodPrediction) },
+	Params: func(v exercise.Variant) uint64 { return DrawSeed(v, 0, PredictionHistory, goodPrediction) },
 	Describe: func(seed uint64) string {
 		h, err := PredictionHistory(seed)
 		if err != nil {
@@ -272,7 +274,7 @@ func readableMisleading(h *history.History) bool {
 // Exercise3 asks for two concurrent events a, b with LT(a) < LT(b) in the
 // variant's random execution (drawn in the notebook).
 var Exercise3 = exercise.NewValue(Lesson, "Exercise 3", exercise.ValueSpec[uint64, [2]string]{
-	Params: func(v exercise.Variant) uint64 { return drawSeed(v, ExerciseSeed, RandomHistory, readableMisleading) },
+	Params: func(v exercise.Variant) uint64 { return DrawSeed(v, ExerciseSeed, RandomHistory, readableMisleading) },
 	Describe: func(seed uint64) string {
 		return fmt.Sprintf("the random execution of seed %d, drawn below", seed)
 	},

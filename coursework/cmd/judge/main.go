@@ -39,6 +39,7 @@ import (
 	// Every lesson with exercises registers them when imported.
 	_ "github.com/dslessons/course/lessons/intro"
 	_ "github.com/dslessons/course/lessons/logicaltime"
+	_ "github.com/dslessons/course/lessons/ordering"
 	_ "github.com/dslessons/course/lessons/partialfailure"
 	_ "github.com/dslessons/course/lessons/physicaltime"
 	_ "github.com/dslessons/course/lessons/timeouts"

@@ -246,8 +246,13 @@ func (r ThresholdResult) Rows() [][]string {
 	return rows
 }
 
+// Caption says how the table's rows were made.
+func (r ThresholdResult) Caption() string {
+	return fmt.Sprintf("random traitors, %d runs per point, seed %d", r.Config.Runs, r.Config.Seed)
+}
+
 func (r ThresholdResult) String() string {
-	return fmt.Sprintf("random traitors, %d runs per point, seed %d\n", r.Config.Runs, r.Config.Seed) + table.String(r.Header(), r.Rows())
+	return r.Caption() + "\n" + table.String(r.Header(), r.Rows())
 }
 
 // GrowthPoint is OM's message count for one (m, n).

@@ -68,7 +68,7 @@ var Exercise1 = exercise.NewFunc(Lesson, "Exercise 1", exercise.FuncSpec[func([]
 		Visible: ReadCases,
 		Hidden:  hiddenReads,
 		Show:    showReplies,
-		Hint:    "R + W > N puts the newest acknowledged write in at least one reply, not in most of them; compare versions, and break a tie between two writers by the writer",
+		Hint:    "intersecting quorums put the newest acknowledged write in at least one reply, not in most of them; compare versions, and break a tie between two writers by the writer",
 	}),
 })
 

@@ -37,7 +37,10 @@ import (
 	"github.com/dslessons/course/pkg/exercise"
 
 	// Every lesson with exercises registers them when imported.
+	_ "github.com/dslessons/course/lessons/byzantine"
 	_ "github.com/dslessons/course/lessons/timeouts"
+	_ "github.com/dslessons/course/lessons/truth"
+	_ "github.com/dslessons/course/lessons/voting"
 )
 
 type exerciseInfo struct {

@@ -37,6 +37,8 @@ import (
 	"github.com/dslessons/course/pkg/exercise"
 
 	// Every lesson with exercises registers them when imported.
+	_ "github.com/dslessons/course/lessons/labs/election"
+	_ "github.com/dslessons/course/lessons/labs/exactlyonce"
 	_ "github.com/dslessons/course/lessons/timeouts"
 )
 

@@ -58,8 +58,8 @@ type Run struct {
 	// Violation says how the run breaks "at most one leader per term"
 	// ("" if it does not).
 	Violation string
-	// Up is the leader of the latest term at the end of the run if it is
-	// running ("" otherwise).
+	// Up is the leader of the latest term at the end of the run if it
+	// has not crashed since it became leader ("" otherwise).
 	Up     netsim.NodeID
 	UpTerm int
 }
@@ -181,10 +181,25 @@ func Try(newNode func() netsim.Node, n Network) (*Run, error) {
 		}
 		by[l.Term] = o.Node
 	}
-	if id, term := latestLeader(sim.Outputs()); id != "" && !sim.Crashed(id) {
+	if id, term := latestLeader(sim.Outputs()); id != "" && !sim.Crashed(id) && !crashedSince(r.Trace, id, term) {
 		r.Up, r.UpTerm = id, term
 	}
 	return r, nil
+}
+
+// crashedSince reports whether node id crashed after it became leader of
+// term: it then restarted as a follower.
+func crashedSince(tr netsim.Trace, id netsim.NodeID, term int) bool {
+	led := false
+	for _, r := range tr {
+		switch {
+		case r.Op == netsim.OpOutput && r.Node == id && r.Msg == any(Leader{Term: term}):
+			led = true
+		case r.Op == netsim.OpCrash && r.Node == id && led:
+			return true
+		}
+	}
+	return false
 }
 
 func list(ids []netsim.NodeID) string {
@@ -222,7 +237,7 @@ func (r *Run) String() string {
 		fmt.Fprintf(&b, "✓ %s held in this run\n", OneLeaderName)
 	}
 	if r.Up != "" {
-		fmt.Fprintf(&b, "✓ at %s the leader of the latest term (%d) is %s, and it is up\n", strings.TrimSpace(labkit.MS(n.Until)), r.UpTerm, r.Up)
+		fmt.Fprintf(&b, "✓ at %s the leader of the latest term (%d) is %s, and it has not crashed since\n", strings.TrimSpace(labkit.MS(n.Until)), r.UpTerm, r.Up)
 	} else {
 		fmt.Fprintf(&b, "✗ at %s no leader is up\n", strings.TrimSpace(labkit.MS(n.Until)))
 	}

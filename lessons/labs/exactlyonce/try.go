@@ -110,8 +110,8 @@ func Try(nodes Nodes, n Network) (*Run, error) {
 func (r *Run) String() string {
 	var b strings.Builder
 	n := r.Net
-	fmt.Fprintf(&b, "seed %d: S sends %d messages %q; the link loses %.0f%% until %v, duplicates %.0f%%, reorders %.0f%%, delays %v\n",
-		n.Seed, len(n.Msgs), n.Msgs, 100*n.Loss, n.Heal, 100*n.Duplicate, 100*n.Reorder, n.Delay)
+	fmt.Fprintf(&b, "seed %d: S sends %d messages %q; the link loses %.0f%% until %s, duplicates %.0f%%, reorders %.0f%%, delays %v\n",
+		n.Seed, len(n.Msgs), n.Msgs, 100*n.Loss, strings.TrimSpace(labkit.MS(n.Heal)), 100*n.Duplicate, 100*n.Reorder, n.Delay)
 	fmt.Fprintf(&b, "messages sent %d, lost %d, duplicated by the link %d\n", r.Stats.Sent, r.Stats.Lost, r.Stats.Duplicated)
 	if len(r.Delivered) == 0 {
 		fmt.Fprintln(&b, "R delivered nothing")
@@ -128,7 +128,7 @@ func (r *Run) String() string {
 	if r.AllAt >= 0 {
 		fmt.Fprintf(&b, "✓ %s at %s\n", AllDeliveredName, labkit.MS(r.AllAt))
 	} else {
-		fmt.Fprintf(&b, "✗ not %s by %v\n", AllDeliveredName, n.Until)
+		fmt.Fprintf(&b, "✗ not %s by %s\n", AllDeliveredName, strings.TrimSpace(labkit.MS(n.Until)))
 	}
 	return b.String()
 }

@@ -17,8 +17,13 @@ import (
 )
 
 // Show draws the schedule of a failing (or goal-reaching) search in the
-// notebook; it is the labs' exercise.ModelSpec.Show.
+// notebook; it is the labs' exercise.ModelSpec.Show. A property that
+// fails in the initial state has no schedule: Show says so instead.
 func Show(m *mcheck.Model, r *mcheck.Report) {
+	if len(r.Schedule) == 0 {
+		fmt.Println("(the property fails before any step: there is no run to draw)")
+		return
+	}
 	p, err := mcplot.Counterexample(m, r)
 	if show.Err(err) {
 		return

@@ -22,7 +22,7 @@ func cpu() time.Duration {
 // reports the states each search visits, its speed per CPU second and
 // the memory per state:
 //
-//	go test -run XXX -bench Scenarios ./lessons/labs/exactlyonce
+//	go test -run XXX -bench Scenarios ./lessons/labs/exactlyonce/solutions
 func BenchmarkScenarios(b *testing.B) {
 	scs := append(visibleScenarios(), exactlyonce.Hidden(randFor(1))...)
 	for _, sc := range scs {

@@ -1,3 +1,7 @@
+// Tests of lab package election. They live with the solutions, because they run
+// the reference answer (reference_test.go, the same code as the solutions
+// file), and the grader's sandbox hides every solutions directory from the
+// code it runs.
 package election_test
 
 import (
@@ -39,7 +43,7 @@ func sections(t *testing.T, path string) map[string]string {
 }
 
 func TestReferenceIsTheSolution(t *testing.T) {
-	sol := sections(t, "solutions/lab-11-leader-election.go.txt")
+	sol := sections(t, "lab-11-leader-election.go.txt")
 	ref := sections(t, "reference_test.go")
 	if len(sol) != 1 || sol["Lab"] == "" {
 		t.Fatalf("solutions file sections: %v", sol)
@@ -99,6 +103,12 @@ func TestMistakes(t *testing.T) {
 				if !all.Passed {
 					t.Fatalf("now detected (update the lab's prose): %+v", all)
 				}
+				// The netsim run of the notebook shows it: no new leader
+				// after the crash.
+				run, err := election.Try(f, election.DefaultNetwork())
+				if err != nil || run.Up != "" || run.Violation != "" {
+					t.Fatalf("%v %v", run, err)
+				}
 				return
 			}
 			if vis.Passed == c.visible || all.Passed {
@@ -118,9 +128,9 @@ func TestGallery(t *testing.T) {
 		steps  int
 		detail string
 	}{
-		{election.VotesTwice, 6, "are both leader of term 1"},
+		{election.VotesTwice, 6, "n1 and n3 are both leader of term 1"},
 		{election.OwnVoteTwice, 2, "n1 and n2 are both leader of term 1"},
-		{election.ForgetsVote, 8, "are both leader of term 1"},
+		{election.ForgetsVote, 8, "n1 and n3 are both leader of term 1"},
 	} {
 		var buf bytes.Buffer
 		r, err := election.GalleryTo(&buf, c.bug)
@@ -133,7 +143,7 @@ func TestGallery(t *testing.T) {
 		if !strings.HasPrefix(buf.String(), "gallery: "+c.bug.String()) || !strings.Contains(buf.String(), fmt.Sprintf("violated after step %d", c.steps)) {
 			t.Fatalf("%q", buf.String())
 		}
-		if c.bug == election.ForgetsVote && !strings.Contains(buf.String(), "restart") {
+		if c.bug == election.ForgetsVote && (!strings.Contains(buf.String(), "n2 crash") || !strings.Contains(buf.String(), "n2 restart")) {
 			t.Fatalf("the forgotten vote needs a crash: %q", buf.String())
 		}
 	}
@@ -169,7 +179,7 @@ func TestTry(t *testing.T) {
 	if err != nil || again.String() != run.String() || len(again.Trace) != len(run.Trace) {
 		t.Fatalf("not deterministic:\n%v\n%v", run, again)
 	}
-	for _, want := range []string{"seed 1: 5 nodes", "✓ at most one leader per term held", "and it is up"} {
+	for _, want := range []string{"seed 1: 5 nodes", "✓ at most one leader per term held", "and it has not crashed since"} {
 		if !strings.Contains(run.String(), want) {
 			t.Fatalf("missing %q in %s", want, run)
 		}

@@ -132,11 +132,7 @@ func (e *Model[F, S]) Search(answer F, sc Scenario[S]) (m *mcheck.Model, r *mche
 // on the hidden ones drawn with seed too when hidden is true (tests use
 // it): the first failing scenario's verdict, or Right.
 func (e *Model[F, S]) VerdictOf(answer F, hidden bool, seed uint64) Verdict {
-	scs := e.visible()
-	if hidden && e.spec.Hidden != nil {
-		scs = append(scs, e.spec.Hidden(rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)))...)
-	}
-	for _, sc := range scs {
+	for _, sc := range e.Scenarios(hidden, seed) {
 		_, r, err := e.Search(answer, sc)
 		if err != nil {
 			return Wrong(err.Error(), "")
@@ -152,6 +148,16 @@ func (e *Model[F, S]) VerdictOf(answer F, hidden bool, seed uint64) Verdict {
 // visible returns the scenarios the notebook checks.
 func (e *Model[F, S]) visible() []Scenario[S] {
 	return append([]Scenario[S]{e.spec.Visible}, e.spec.MoreVisible...)
+}
+
+// Scenarios returns the visible scenarios and, when hidden is true, the
+// hidden ones the grader draws with seed (for tests and benchmarks).
+func (e *Model[F, S]) Scenarios(hidden bool, seed uint64) []Scenario[S] {
+	scs := e.visible()
+	if hidden && e.spec.Hidden != nil {
+		scs = append(scs, e.spec.Hidden(rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)))...)
+	}
+	return scs
 }
 
 func scenarioWhy(name, why string) string {
@@ -292,10 +298,7 @@ type modelProgress struct {
 // the student's process. It reports the verdict when all scenarios are
 // done (final), or after the first failing one.
 func (e *Model[F, S]) judgeModel(s *session, start bool, progress *modelProgress, seed uint64, stepTimeout time.Duration) (Verdict, bool) {
-	scs := e.visible()
-	if e.spec.Hidden != nil {
-		scs = append(scs, e.spec.Hidden(rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)))...)
-	}
+	scs := e.Scenarios(true, seed)
 	if start {
 		*progress = modelProgress{verdict: Right()}
 	}

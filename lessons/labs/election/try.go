@@ -245,53 +245,35 @@ func (r *Run) String() string {
 }
 
 // Plot draws the run as a space-time diagram: every node, the elections'
-// messages (heartbeats and timers are left out), crashes and restarts,
-// and the Leader outputs highlighted.
+// messages (heartbeats and timers are left out) one event after the
+// other, crashes and restarts, and the Leader outputs highlighted.
 func (r *Run) Plot() (*plot.Plot, error) {
-	title := fmt.Sprintf("seed %d: elections (heartbeats not drawn)", r.Net.Seed)
-	skip := func(rec netsim.Record) bool {
-		_, hb := rec.Msg.(Heartbeat)
-		return hb || rec.Op == netsim.OpTimer
-	}
-	tr := make(netsim.Trace, 0, len(r.Trace))
-	for _, rec := range r.Trace {
-		if !skip(rec) {
-			tr = append(tr, rec)
-		}
-	}
-	p, cut, err := labkit.RunDiagram(tr, Scenario{Nodes: r.Net.Nodes}.ids(), Label, title, true)
-	if err != nil {
-		return nil, err
-	}
-	if cut {
-		p.Title.Text += fmt.Sprintf(" (first %d events)", labkit.MaxDrawn)
-	}
-	return p, nil
+	return labkit.RunDiagram(r.Trace, labkit.Diagram{
+		Title: fmt.Sprintf("seed %d: elections (heartbeats not drawn)", r.Net.Seed),
+		Nodes: Scenario{Nodes: r.Net.Nodes}.ids(),
+		Name:  Name,
+		Skip: func(rec netsim.Record) bool {
+			_, hb := rec.Msg.(Heartbeat)
+			return hb || rec.Op == netsim.OpTimer
+		},
+		ByOrder: true,
+	})
 }
 
-// Label names a drawn event: "RV2" for RequestVote{Term: 2}, "yes2" or
-// "no2" for a Vote, other messages by their text, "leader t2" for a
-// Leader output.
-func Label(rec netsim.Record) string {
-	switch rec.Op {
-	case netsim.OpDeliver:
-		return ""
-	case netsim.OpOutput:
-		if l, ok := rec.Msg.(Leader); ok {
-			return fmt.Sprintf("leader t%d", l.Term)
+// Name is the short label of the lab's messages and outputs in diagrams:
+// "RV2" for RequestVote{Term: 2}, "yes2" or "no2" for a Vote, "leader t2"
+// for a Leader output ("" for other values).
+func Name(v any) string {
+	switch m := v.(type) {
+	case RequestVote:
+		return fmt.Sprintf("RV%d", m.Term)
+	case Vote:
+		if m.Granted {
+			return fmt.Sprintf("yes%d", m.Term)
 		}
-		return "out " + labkit.Short(mcheck.Text(rec.Msg), 16)
-	case netsim.OpSend:
-		switch m := rec.Msg.(type) {
-		case RequestVote:
-			return fmt.Sprintf("RV%d", m.Term)
-		case Vote:
-			if m.Granted {
-				return fmt.Sprintf("yes%d", m.Term)
-			}
-			return fmt.Sprintf("no%d", m.Term)
-		}
-		return labkit.Short(mcheck.Text(rec.Msg), 16)
+		return fmt.Sprintf("no%d", m.Term)
+	case Leader:
+		return fmt.Sprintf("leader t%d", m.Term)
 	}
-	return netsim.HistoryLabel(rec)
+	return ""
 }

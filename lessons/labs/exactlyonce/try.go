@@ -136,35 +136,21 @@ func (r *Run) String() string {
 // Plot draws the run as a space-time diagram: S and R, every message (a
 // cross where the link lost it), timers, and R's deliveries highlighted.
 func (r *Run) Plot() (*plot.Plot, error) {
-	title := fmt.Sprintf("seed %d: loss %.0f%% until %s", r.Net.Seed, 100*r.Net.Loss, strings.TrimSpace(labkit.MS(r.Net.Heal)))
-	p, cut, err := labkit.RunDiagram(r.Trace, []netsim.NodeID{SenderID, ReceiverID}, Label, title, false)
-	if err != nil {
-		return nil, err
-	}
-	if cut {
-		p.Title.Text += fmt.Sprintf(" (first %d events)", labkit.MaxDrawn)
-	}
-	return p, nil
+	return labkit.RunDiagram(r.Trace, labkit.Diagram{
+		Title: fmt.Sprintf("seed %d: loss %.0f%% until %s", r.Net.Seed, 100*r.Net.Loss, strings.TrimSpace(labkit.MS(r.Net.Heal))),
+		Nodes: []netsim.NodeID{SenderID, ReceiverID},
+		Name:  Name,
+	})
 }
 
-// Label names a drawn event: "D0" for Data{Seq: 0}, "A1" for Ack{Next:
-// 1}, other messages and timers by their text, "out a" for a delivery.
-func Label(rec netsim.Record) string {
-	switch rec.Op {
-	case netsim.OpDeliver:
-		return ""
-	case netsim.OpOutput:
-		return "out " + labkit.Short(mcheck.Text(rec.Msg), 16)
-	case netsim.OpTimer:
-		return "timer"
-	case netsim.OpSend:
-		switch m := rec.Msg.(type) {
-		case Data:
-			return fmt.Sprintf("D%d", m.Seq)
-		case Ack:
-			return fmt.Sprintf("A%d", m.Next)
-		}
-		return labkit.Short(mcheck.Text(rec.Msg), 16)
+// Name is the short label of the lab's messages in diagrams: "D0" for
+// Data{Seq: 0}, "A1" for Ack{Next: 1} ("" for other values).
+func Name(v any) string {
+	switch m := v.(type) {
+	case Data:
+		return fmt.Sprintf("D%d", m.Seq)
+	case Ack:
+		return fmt.Sprintf("A%d", m.Next)
 	}
-	return netsim.HistoryLabel(rec)
+	return ""
 }

@@ -1,21 +1,11 @@
 package exactlyonce_test
 
 import (
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/dslessons/course/lessons/labs/exactlyonce"
+	"github.com/dslessons/course/lessons/labs/internal/labtest"
 )
-
-// cpu returns the CPU time this process has used.
-func cpu() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // BenchmarkScenarios searches every scenario of the lab (the visible
 // ones, and the hidden ones of seed 1) with the reference answer and
@@ -23,24 +13,4 @@ func cpu() time.Duration {
 // the memory per state:
 //
 //	go test -run XXX -bench Scenarios ./lessons/labs/exactlyonce/solutions
-func BenchmarkScenarios(b *testing.B) {
-	scs := append(visibleScenarios(), exactlyonce.Hidden(randFor(1))...)
-	for _, sc := range scs {
-		b.Run(sc.Name, func(b *testing.B) {
-			states, perState := 0, 0.0
-			c0 := cpu()
-			for i := 0; i < b.N; i++ {
-				_, r, err := exactlyonce.Lab.Search(reference, sc)
-				if err != nil {
-					b.Fatal(err)
-				}
-				states, perState = r.States, r.BytesPerState
-			}
-			if c := cpu() - c0; c > 0 {
-				b.ReportMetric(float64(states*b.N)/c.Seconds(), "states/cpu-s")
-			}
-			b.ReportMetric(float64(states), "states")
-			b.ReportMetric(perState, "B/state")
-		})
-	}
-}
+func BenchmarkScenarios(b *testing.B) { labtest.Bench(b, exactlyonce.Lab, reference) }

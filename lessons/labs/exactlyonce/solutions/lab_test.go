@@ -7,52 +7,17 @@ package exactlyonce_test
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/dslessons/course/lessons/labs/exactlyonce"
+	"github.com/dslessons/course/lessons/labs/internal/labtest"
 	"github.com/dslessons/course/pkg/mcheck"
 	"github.com/dslessons/course/pkg/netsim"
 )
 
-// sections returns the "answer" sections of a solutions file or of
-// reference_test.go, by name, each trimmed.
-func sections(t *testing.T, path string) map[string]string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	marker := regexp.MustCompile(`(?m)^//\s*==\s*(answer: .*|end)$`)
-	out := map[string]string{}
-	locs := marker.FindAllStringSubmatchIndex(string(b), -1)
-	for i, l := range locs {
-		name := string(b[l[2]:l[3]])
-		if name == "end" {
-			continue
-		}
-		end := len(b)
-		if i+1 < len(locs) {
-			end = locs[i+1][0]
-		}
-		out[strings.TrimPrefix(name, "answer: ")] = strings.TrimSpace(string(b[l[1]:end]))
-	}
-	return out
-}
-
 func TestReferenceIsTheSolution(t *testing.T) {
-	sol := sections(t, "lab-04-exactly-once-delivery.go.txt")
-	ref := sections(t, "reference_test.go")
-	if len(sol) != 2 || sol["Lab"] == "" || sol["Lab #2"] == "" {
-		t.Fatalf("solutions file sections: %v", sol)
-	}
-	for name, code := range sol {
-		if ref[name] != code {
-			t.Errorf("answer %q differs between the solutions file and reference_test.go", name)
-		}
-	}
+	labtest.SameAnswers(t, "lab-04-exactly-once-delivery.go.txt", "reference_test.go")
 }
 
 func TestReferencePassesHiddenScenarios(t *testing.T) {
@@ -65,8 +30,8 @@ func TestReferencePassesHiddenScenarios(t *testing.T) {
 
 func TestHiddenScenariosRepeatPayloads(t *testing.T) {
 	for seed := uint64(1); seed <= 20; seed++ {
-		scs := exactlyonce.Hidden(randFor(seed))
-		msgs := scs[1].In.Msgs
+		scs := exactlyonce.Lab.Scenarios(true, seed)
+		msgs := scs[2].In.Msgs // the second hidden scenario
 		seen := map[string]bool{}
 		repeat := false
 		for _, m := range msgs {

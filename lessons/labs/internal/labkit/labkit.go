@@ -52,19 +52,60 @@ func Explain(w io.Writer, m *mcheck.Model, opt mcheck.Options) (*mcheck.Report, 
 // a diagram nobody can read.
 const MaxDrawn = 400
 
-// RunDiagram draws a netsim trace as a space-time diagram over the given
-// nodes (top to bottom), with times in milliseconds and label naming the
-// sends, timers and outputs (deliveries are unlabelled: their arrow says
-// what arrived). Messages the network lost end in a cross, messages
-// still in flight when the run stopped in an open stub; outputs are
-// highlighted. Only the first MaxDrawn drawable records are drawn; the
-// second result reports whether the trace was cut. With byOrder the
-// events are drawn one after the other, at equal distances, instead of
-// at their times (for runs whose interesting events come in short
-// bursts).
-func RunDiagram(tr netsim.Trace, nodes []netsim.NodeID, label func(netsim.Record) string, title string, byOrder bool) (*plot.Plot, bool, error) {
+// Diagram says what RunDiagram draws.
+type Diagram struct {
+	Title string
+	// Nodes are the lanes, top to bottom.
+	Nodes []netsim.NodeID
+	// Name gives the short label of one of the lab's messages or outputs
+	// ("D0", "RV2", "leader t2"), or "" to label it by its text.
+	Name func(v any) string
+	// Skip leaves records out (for example heartbeats); nil keeps all.
+	Skip func(netsim.Record) bool
+	// ByOrder draws the events one after the other, at equal distances,
+	// instead of at their times (for runs whose events come in short
+	// bursts).
+	ByOrder bool
+}
+
+// label names a drawn event: a message or output by d.Name or by its
+// text ("out" and the text for an output), "timer" for a timer;
+// deliveries are unlabelled (their arrow says what arrived).
+func (d Diagram) label(r netsim.Record) string {
+	name := func(v any) string {
+		if d.Name == nil {
+			return ""
+		}
+		return d.Name(v)
+	}
+	switch r.Op {
+	case netsim.OpDeliver:
+		return ""
+	case netsim.OpTimer:
+		return "timer"
+	case netsim.OpSend:
+		if s := name(r.Msg); s != "" {
+			return s
+		}
+		return Short(mcheck.Text(r.Msg), 16)
+	case netsim.OpOutput:
+		if s := name(r.Msg); s != "" {
+			return s
+		}
+		return "out " + Short(mcheck.Text(r.Msg), 16)
+	}
+	return netsim.HistoryLabel(r)
+}
+
+// RunDiagram draws a netsim trace as a space-time diagram: times in
+// milliseconds (or, with ByOrder, events in order), messages the network
+// lost ending in a cross, messages still in flight when the run stopped
+// in an open stub, outputs highlighted. Only the first MaxDrawn drawable
+// records are drawn; the title then says so.
+func RunDiagram(tr netsim.Trace, d Diagram) (*plot.Plot, error) {
+	nodes := d.Nodes
 	if len(nodes) == 0 {
-		return nil, false, fmt.Errorf("labkit: RunDiagram needs at least one node")
+		return nil, fmt.Errorf("labkit: RunDiagram needs at least one node")
 	}
 	in := map[netsim.NodeID]bool{}
 	lanes := make([]netsim.Lane, len(nodes))
@@ -73,6 +114,9 @@ func RunDiagram(tr netsim.Trace, nodes []netsim.NodeID, label func(netsim.Record
 		in[n] = true
 	}
 	drawn := func(r netsim.Record) bool {
+		if d.Skip != nil && d.Skip(r) {
+			return false
+		}
 		switch r.Op {
 		case netsim.OpSend, netsim.OpDeliver:
 			return in[r.From] && in[r.To]
@@ -135,18 +179,22 @@ func RunDiagram(tr netsim.Trace, nodes []netsim.NodeID, label func(netsim.Record
 		ev++
 	}
 	xlabel := "time (ms)"
-	if byOrder {
+	title := d.Title
+	if cut {
+		title += fmt.Sprintf(" (first %d events)", MaxDrawn)
+	}
+	if d.ByOrder {
 		tr = inOrder(tr, drawn)
 		xlabel = "events in order (not to scale)"
 	} else {
 		tr = spread(tr, drawn)
 	}
-	h, labels, err := tr.History(netsim.HistoryOptions{Lanes: lanes, Label: label, Skip: func(r netsim.Record) bool { return !drawn(r) }})
+	h, labels, err := tr.History(netsim.HistoryOptions{Lanes: lanes, Label: d.label, Skip: func(r netsim.Record) bool { return !drawn(r) }})
 	if err != nil {
-		return nil, false, fmt.Errorf("labkit: %w", err)
+		return nil, fmt.Errorf("labkit: %w", err)
 	}
 	if len(h.Events) != ev {
-		return nil, false, fmt.Errorf("labkit: %d events drawn, %d expected", len(h.Events), ev)
+		return nil, fmt.Errorf("labkit: %d events drawn, %d expected", len(h.Events), ev)
 	}
 	for i, m := range h.Messages {
 		if m.Receive >= 0 {
@@ -156,9 +204,9 @@ func RunDiagram(tr netsim.Trace, nodes []netsim.NodeID, label func(netsim.Record
 	p, err := plots.SpaceTime(h, plots.SpaceTimeOptions{Title: title, Labels: labels, XLabel: xlabel,
 		Highlight: outputs, Unreceived: plots.InFlight, Fates: fates})
 	if err != nil {
-		return nil, false, fmt.Errorf("labkit: %w", err)
+		return nil, fmt.Errorf("labkit: %w", err)
 	}
-	return p, cut, nil
+	return p, nil
 }
 
 // spread returns a copy of tr in which the drawn events one node has at

@@ -56,9 +56,9 @@ func TestRunDiagram(t *testing.T) {
 		t.Fatalf("the run should lose some pings and deliver others: %d lost, %d delivered", lost, outs)
 	}
 	for _, byOrder := range []bool{false, true} {
-		p, cut, err := RunDiagram(tr, []netsim.NodeID{"A", "B"}, netsim.HistoryLabel, "pings", byOrder)
-		if err != nil || cut || p.Title.Text != "pings" {
-			t.Fatalf("%v %v %v", p, cut, err)
+		p, err := RunDiagram(tr, Diagram{Title: "pings", Nodes: []netsim.NodeID{"A", "B"}, ByOrder: byOrder})
+		if err != nil || p.Title.Text != "pings" {
+			t.Fatalf("%v %v", p, err)
 		}
 		want := map[bool]string{false: "time (ms)", true: "events in order (not to scale)"}[byOrder]
 		if p.X.Label.Text != want {
@@ -66,11 +66,36 @@ func TestRunDiagram(t *testing.T) {
 		}
 	}
 	long := run(t, MaxDrawn, 0)
-	if _, cut, err := RunDiagram(long, []netsim.NodeID{"A", "B"}, nil, "long", false); err != nil || !cut {
-		t.Fatalf("a long run must be cut: %v %v", cut, err)
+	if p, err := RunDiagram(long, Diagram{Title: "long", Nodes: []netsim.NodeID{"A", "B"}}); err != nil || p.Title.Text != "long (first 400 events)" {
+		t.Fatalf("a long run must be cut: %v %v", p, err)
 	}
-	if _, _, err := RunDiagram(tr, nil, nil, "none", false); err == nil {
+	if _, err := RunDiagram(tr, Diagram{}); err == nil {
 		t.Fatal("no nodes accepted")
+	}
+}
+
+func TestLabels(t *testing.T) {
+	d := Diagram{Name: func(v any) string {
+		if v == 7 {
+			return "seven"
+		}
+		return ""
+	}}
+	for _, c := range []struct {
+		r    netsim.Record
+		want string
+	}{
+		{netsim.Record{Op: netsim.OpSend, Msg: 7}, "seven"},
+		{netsim.Record{Op: netsim.OpSend, Msg: "ping"}, `"ping"`},
+		{netsim.Record{Op: netsim.OpOutput, Msg: 7}, "seven"},
+		{netsim.Record{Op: netsim.OpOutput, Msg: "a"}, `out "a"`},
+		{netsim.Record{Op: netsim.OpDeliver, Msg: 7}, ""},
+		{netsim.Record{Op: netsim.OpTimer, Msg: "tick"}, "timer"},
+		{netsim.Record{Op: netsim.OpCrash}, "CRASH"},
+	} {
+		if got := d.label(c.r); got != c.want {
+			t.Errorf("%v: %q, want %q", c.r, got, c.want)
+		}
 	}
 }
 

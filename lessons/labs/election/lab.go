@@ -147,15 +147,15 @@ const (
 
 // Options are the properties and bounds of a scenario's search.
 func Options(s Scenario) mcheck.Options {
-	max := s.MaxStates
-	if max == 0 {
-		max = DefaultMaxStates
+	states := s.MaxStates
+	if states == 0 {
+		states = DefaultMaxStates
 	}
 	o := mcheck.Options{
 		Faults:    mcheck.Faults{Loss: s.Loss, Duplicate: s.Duplicate, Crash: s.Crash},
 		Prune:     []mcheck.Predicate{TermAbove(s.MaxTerm)},
 		MaxDepth:  s.MaxDepth,
-		MaxStates: max,
+		MaxStates: states,
 		MaxTime:   maxTime,
 	}
 	switch s.Goal {
@@ -173,17 +173,17 @@ func Options(s Scenario) mcheck.Options {
 }
 
 // TermAbove is the prune of the search: some message in flight, or some
-// output, carries a term above max.
-func TermAbove(max int) mcheck.Predicate {
-	return mcheck.Predicate{Name: fmt.Sprintf("a term above %d", max), Holds: func(s *mcheck.State) bool {
+// output, carries a term above term.
+func TermAbove(term int) mcheck.Predicate {
+	return mcheck.Predicate{Name: fmt.Sprintf("a term above %d", term), Holds: func(s *mcheck.State) bool {
 		for _, m := range s.InFlight() {
-			if t, ok := TermOf(m.Msg); ok && t > max {
+			if t, ok := TermOf(m.Msg); ok && t > term {
 				return true
 			}
 		}
 		for _, id := range s.Nodes() {
 			for _, o := range s.Outputs(id) {
-				if t, ok := TermOf(o); ok && t > max {
+				if t, ok := TermOf(o); ok && t > term {
 					return true
 				}
 			}

@@ -116,15 +116,15 @@ const (
 // invariant InOrderOnce, the liveness property AllDelivered within
 // s.Within fault-free steps, and the link's fault budgets.
 func Options(s Scenario) mcheck.Options {
-	max := s.MaxStates
-	if max == 0 {
-		max = DefaultMaxStates
+	states := s.MaxStates
+	if states == 0 {
+		states = DefaultMaxStates
 	}
 	return mcheck.Options{
 		Invariants: []mcheck.Invariant{InOrderOnce(s.Msgs)},
 		Liveness:   &mcheck.Liveness{Goal: AllDelivered(s.Msgs), Within: s.Within},
 		Faults:     mcheck.Faults{Loss: s.Loss, Duplicate: s.Duplicate},
-		MaxStates:  max,
+		MaxStates:  states,
 		MaxTime:    maxTime,
 	}
 }

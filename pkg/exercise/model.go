@@ -24,6 +24,10 @@ type ModelSpec[F, S any] struct {
 	Registry func() *mcheck.Registry
 	// Visible is the scenario the notebook checks (small bounds).
 	Visible Scenario[S]
+	// MoreVisible lists further scenarios the notebook checks after
+	// Visible, as the grader does: a goal search ("some run elects a
+	// leader") next to a safety search, which one search cannot do.
+	MoreVisible []Scenario[S]
 	// Hidden draws the grader's further scenarios (larger bounds, other
 	// seeds) from rng, seeded at grading time.
 	Hidden func(rng *rand.Rand) []Scenario[S]
@@ -56,10 +60,15 @@ type Model[F, S any] struct {
 }
 
 // NewModel defines the lab exercise name of lesson l; a nil Build,
-// Registry or Visible.Options is a programming error and panics.
+// Registry or scenario Options is a programming error and panics.
 func NewModel[F, S any](l *Lesson, name string, spec ModelSpec[F, S]) *Model[F, S] {
 	if l == nil || spec.Build == nil || spec.Registry == nil || spec.Visible.Options == nil {
 		panic("exercise: NewModel " + name + " needs a lesson, Build, Registry and Visible.Options")
+	}
+	for _, sc := range spec.MoreVisible {
+		if sc.Options == nil {
+			panic("exercise: NewModel " + name + ": scenario " + sc.Name + " has no Options")
+		}
 	}
 	if spec.Points == 0 {
 		spec.Points = 1
@@ -119,15 +128,11 @@ func (e *Model[F, S]) Search(answer F, sc Scenario[S]) (m *mcheck.Model, r *mche
 	return m, r, err
 }
 
-// VerdictOf checks the answer in this process on the visible scenario, and
+// VerdictOf checks the answer in this process on the visible scenarios, and
 // on the hidden ones drawn with seed too when hidden is true (tests use
 // it): the first failing scenario's verdict, or Right.
 func (e *Model[F, S]) VerdictOf(answer F, hidden bool, seed uint64) Verdict {
-	scs := []Scenario[S]{e.spec.Visible}
-	if hidden && e.spec.Hidden != nil {
-		scs = append(scs, e.spec.Hidden(rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)))...)
-	}
-	for _, sc := range scs {
+	for _, sc := range e.Scenarios(hidden, seed) {
 		_, r, err := e.Search(answer, sc)
 		if err != nil {
 			return Wrong(err.Error(), "")
@@ -140,6 +145,21 @@ func (e *Model[F, S]) VerdictOf(answer F, hidden bool, seed uint64) Verdict {
 	return Right()
 }
 
+// visible returns the scenarios the notebook checks.
+func (e *Model[F, S]) visible() []Scenario[S] {
+	return append([]Scenario[S]{e.spec.Visible}, e.spec.MoreVisible...)
+}
+
+// Scenarios returns the visible scenarios and, when hidden is true, the
+// hidden ones the grader draws with seed (for tests and benchmarks).
+func (e *Model[F, S]) Scenarios(hidden bool, seed uint64) []Scenario[S] {
+	scs := e.visible()
+	if hidden && e.spec.Hidden != nil {
+		scs = append(scs, e.spec.Hidden(rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)))...)
+	}
+	return scs
+}
+
 func scenarioWhy(name, why string) string {
 	if name == "" {
 		return why
@@ -147,7 +167,7 @@ func scenarioWhy(name, why string) string {
 	return "in the scenario " + name + ": " + why
 }
 
-// Check model-checks the answer on the visible scenario, prints the report
+// Check model-checks the answer on the visible scenarios, prints the report
 // (for a violation: a shortest failing schedule) and the verdict, draws
 // the failing run, and reports whether it passed. Under the grader it
 // builds and serves the judge's scenarios instead, and reports true; the
@@ -162,19 +182,31 @@ func (e *Model[F, S]) Check(answer F) bool {
 		fmt.Fprintf(stdout(), "%s: your nodes answered the grader's searches (%d scenarios).\n", e.name, n)
 		return true
 	}
-	sc := e.spec.Visible
-	m, r, err := e.Search(answer, sc)
-	if err != nil {
-		return report(e.lesson.ID, e.name, Wrong(err.Error(), "fix the error, then run this cell again"))
+	scs := e.visible()
+	for _, sc := range scs {
+		m, r, err := e.Search(answer, sc)
+		if err != nil {
+			return report(e.lesson.ID, e.name, Wrong(err.Error(), "fix the error, then run this cell again"))
+		}
+		if len(scs) > 1 {
+			fmt.Fprintf(stdout(), "scenario %s:\n", sc.Name)
+		}
+		fmt.Fprint(stdout(), r.String())
+		v := e.verdict(sc.In, r)
+		if v.Passed {
+			continue
+		}
+		if len(scs) > 1 {
+			v.Why = scenarioWhy(sc.Name, v.Why)
+		}
+		v.Case = "" // the transcript is printed above
+		report(e.lesson.ID, e.name, v)
+		if e.spec.Show != nil && r.Outcome != mcheck.LimitReached {
+			e.spec.Show(m, r)
+		}
+		return false
 	}
-	fmt.Fprint(stdout(), r.String())
-	v := e.verdict(sc.In, r)
-	v.Case = "" // the transcript is printed above
-	ok := report(e.lesson.ID, e.name, v)
-	if !ok && e.spec.Show != nil && r.Outcome != mcheck.LimitReached {
-		e.spec.Show(m, r)
-	}
-	return ok
+	return report(e.lesson.ID, e.name, Right())
 }
 
 // ---- under the grader ---------------------------------------------------------------------
@@ -266,10 +298,7 @@ type modelProgress struct {
 // the student's process. It reports the verdict when all scenarios are
 // done (final), or after the first failing one.
 func (e *Model[F, S]) judgeModel(s *session, start bool, progress *modelProgress, seed uint64, stepTimeout time.Duration) (Verdict, bool) {
-	scs := []Scenario[S]{e.spec.Visible}
-	if e.spec.Hidden != nil {
-		scs = append(scs, e.spec.Hidden(rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)))...)
-	}
+	scs := e.Scenarios(true, seed)
 	if start {
 		*progress = modelProgress{verdict: Right()}
 	}

@@ -150,3 +150,51 @@ func TestLabThroughTheJudge(t *testing.T) {
 		})
 	}
 }
+
+// A lab with a goal scenario after its safety scenario: a receiver that
+// never delivers is safe, and fails only the goal.
+
+func labGoalOptions(s labScenario) mcheck.Options {
+	return mcheck.Options{Goal: &mcheck.Predicate{Name: "R delivers", Holds: func(st *mcheck.State) bool {
+		return len(st.Outputs("R")) > 0
+	}}}
+}
+
+var testLabGoal = NewModel(NewLesson("99-test-goal", "Test lab with a goal"), "Lab with a goal", ModelSpec[func() netsim.Node, labScenario]{
+	Build:       testLab.spec.Build,
+	Registry:    testLab.spec.Registry,
+	Visible:     Scenario[labScenario]{Name: "1 message", In: labScenario{Msgs: 1}, Options: labOptions},
+	MoreVisible: []Scenario[labScenario]{{Name: "1 message: R delivers it", In: labScenario{Msgs: 1}, Options: labGoalOptions}},
+})
+
+// silentReceiver never delivers anything.
+type silentReceiver struct{}
+
+func (silentReceiver) Handle(*netsim.Context, netsim.Event) {}
+
+func TestLabMoreVisible(t *testing.T) {
+	good := func() netsim.Node { return &labReceiver{Dedup: true} }
+	silent := func() netsim.Node { return silentReceiver{} }
+	if v := testLabGoal.VerdictOf(good, false, 1); !v.Passed {
+		t.Fatalf("a correct receiver: %+v", v)
+	}
+	v := testLabGoal.VerdictOf(silent, false, 1)
+	if v.Passed || !strings.Contains(v.Why, "R delivers it") || !strings.Contains(v.Why, `no run reaches "R delivers"`) {
+		t.Fatalf("a silent receiver: %+v", v)
+	}
+	t.Setenv(GraderSocketEnv, "")
+	buf := capture(t)
+	if testLabGoal.Check(silent) {
+		t.Fatal("Check passed a silent receiver")
+	}
+	for _, want := range []string{"scenario 1 message:\npassed", "scenario 1 message: R delivers it:\ngoal \"R delivers\" not reached",
+		"✗ Lab with a goal: in the scenario 1 message: R delivers it: no run reaches"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Fatalf("missing %q in %q", want, buf.String())
+		}
+	}
+	buf.Reset()
+	if !testLabGoal.Check(good) || !strings.Contains(buf.String(), "✓ Lab with a goal: correct") {
+		t.Fatalf("%q", buf.String())
+	}
+}

@@ -39,6 +39,8 @@ import (
 	// Every lesson with exercises registers them when imported.
 	_ "github.com/dslessons/course/lessons/byzantine"
 	_ "github.com/dslessons/course/lessons/intro"
+	_ "github.com/dslessons/course/lessons/labs/election"
+	_ "github.com/dslessons/course/lessons/labs/exactlyonce"
 	_ "github.com/dslessons/course/lessons/logicaltime"
 	_ "github.com/dslessons/course/lessons/ordering"
 	_ "github.com/dslessons/course/lessons/partialfailure"

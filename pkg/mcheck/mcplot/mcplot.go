@@ -59,11 +59,37 @@ func Schedule(m *mcheck.Model, s mcheck.Schedule, title string) (*plot.Plot, err
 			high = append(high, i)
 		}
 	}
-	p, err := plots.SpaceTime(h, plots.SpaceTimeOptions{Title: title, Labels: labels, XLabel: "step", Highlight: high})
+	p, err := plots.SpaceTime(h, plots.SpaceTimeOptions{Title: title, Labels: labels, XLabel: "step", Highlight: high,
+		Fates: lostFates(man.Trace())})
 	if err != nil {
 		return nil, fmt.Errorf("mcplot: %w", err)
 	}
+	p.X.Tick.Marker = plots.IntegerTicks{} // steps
 	return p, nil
+}
+
+// lostFates marks the drawn messages that the network lost (a Lose step)
+// as lost, by their index among the drawn sends; the others that never
+// arrived are still in flight (they are not drawn).
+func lostFates(tr netsim.Trace) map[int]plots.Fate {
+	skip := inFlight(tr)
+	lost := map[uint64]bool{}
+	for _, r := range tr {
+		if r.Op == netsim.OpDrop && r.Reason == netsim.DropLoss {
+			lost[r.ID] = true
+		}
+	}
+	fates := map[int]plots.Fate{}
+	k := 0
+	for _, r := range tr {
+		if r.Op == netsim.OpSend && !skip(r) {
+			if lost[r.ID] {
+				fates[k] = plots.Lost
+			}
+			k++
+		}
+	}
+	return fates
 }
 
 // diagram converts a replayed trace to the history drawn, with one label
@@ -74,6 +100,13 @@ func diagram(m *mcheck.Model, tr netsim.Trace) (*history.History, []string, erro
 	h, labels, err := tr.History(netsim.HistoryOptions{Lanes: lanes(m), Label: Label, Unit: netsim.Tick, Skip: skip})
 	if err != nil {
 		return nil, nil, fmt.Errorf("mcplot: %w", err)
+	}
+	// plots.SpaceTime places the events of a history without times at
+	// their positions (1, 2, ...); a schedule whose drawn events all
+	// happen at the start (a message sent at step 0 and lost) keeps them
+	// at step 0.
+	if n := len(h.Events); n > 0 && h.Events[n-1].Time == 0 {
+		h.Events[n-1].Time = 1e-9
 	}
 	return h, labels, nil
 }

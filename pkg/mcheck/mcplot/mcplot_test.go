@@ -9,6 +9,7 @@ import (
 	"github.com/dslessons/course/pkg/history"
 	"github.com/dslessons/course/pkg/mcheck"
 	p "github.com/dslessons/course/pkg/mcheck/internal/protocols"
+	"github.com/dslessons/course/pkg/plots"
 	"github.com/dslessons/course/pkg/show"
 )
 
@@ -96,5 +97,31 @@ func TestCounterexample(t *testing.T) {
 func TestLabel(t *testing.T) {
 	if got := short(strings.Repeat("é", 20)); got != strings.Repeat("é", 11)+"…" {
 		t.Errorf("short: %q", got)
+	}
+}
+
+// A message the network lost is drawn as lost (a stub with a cross), not
+// as one still in flight, also when it is the only thing drawn.
+func TestLostMessage(t *testing.T) {
+	msgs := p.Messages(2)
+	m := p.ExactlyOnce(msgs, p.Sender{NoRetransmit: true}, p.Receiver{})
+	r, err := mcheck.Check(m, mcheck.Options{Liveness: &mcheck.Liveness{Goal: p.AllDelivered(msgs), Within: 10}, Faults: mcheck.Faults{Loss: 1}})
+	if err != nil || r.Outcome != mcheck.Violated || r.Step() != 1 || r.Schedule[0].Kind != mcheck.Lose {
+		t.Fatal(r, err)
+	}
+	man, err := mcheck.Replay(m, r.Schedule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := lostFates(man.Trace()); len(got) != 1 || got[0] != plots.Lost {
+		t.Fatalf("fates %v", got)
+	}
+	h, _, err := diagram(m, man.Trace())
+	if err != nil || len(h.Events) != 1 || h.Events[0].Time > 1e-6 {
+		t.Fatalf("%v %v", h, err)
+	}
+	pl, err := Counterexample(m, r)
+	if err != nil || pl.X.Min > 0 || pl.X.Max < 0 {
+		t.Fatalf("the send at step 0 is off the axis [%v, %v]: %v", pl.X.Min, pl.X.Max, err)
 	}
 }

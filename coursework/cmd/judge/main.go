@@ -38,6 +38,7 @@ import (
 
 	// Every lesson with exercises registers them when imported.
 	_ "github.com/dslessons/course/lessons/intro"
+	_ "github.com/dslessons/course/lessons/labs/totalorder"
 	_ "github.com/dslessons/course/lessons/logicaltime"
 	_ "github.com/dslessons/course/lessons/ordering"
 	_ "github.com/dslessons/course/lessons/partialfailure"

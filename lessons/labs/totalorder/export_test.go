@@ -1,6 +1,14 @@
 package totalorder
 
-import "github.com/dslessons/course/pkg/netsim"
+import (
+	"github.com/dslessons/course/pkg/netsim"
+)
+
+// Continuation and ShowTo are continuation and showTo, for the tests.
+var (
+	Continuation = continuation
+	ShowTo       = showTo
+)
 
 // DeliveryLabels returns, per member, the delivery labels the run's
 // diagram writes, in trace order: at first arrivals and timers, and at

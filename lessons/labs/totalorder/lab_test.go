@@ -261,3 +261,53 @@ func TestGallery(t *testing.T) {
 		t.Fatalf("bad entry: %v", err)
 	}
 }
+
+// A liveness violation is drawn with the run continued without faults
+// until nothing moves: there, some member has not delivered everything.
+func TestShowContinuesALivenessViolation(t *testing.T) {
+	for _, c := range []struct {
+		bug bug
+		s   totalorder.Scenario
+	}{{noAcks, totalorder.Visible.In}, {ackSenderOnly, totalorder.Scenario{Broadcasts: []int{1, 1, 0}}}} {
+		m, err := totalorder.Build(withBug(c.bug), c.s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := mcheck.Check(m, totalorder.Options(c.s))
+		if err != nil || r.Outcome != mcheck.Violated || r.Property != totalorder.AllName {
+			t.Fatalf("%v: %v %v", c.bug, err, r)
+		}
+		more, man, err := totalorder.Continuation(m, r.Schedule)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(more) == 0 || len(man.InFlight()) != 0 {
+			t.Fatalf("%v: %d steps added, %d messages still in flight", c.bug, len(more), len(man.InFlight()))
+		}
+		for _, id := range m.Nodes() {
+			if len(man.Timers(id)) != 0 {
+				t.Fatalf("%v: %s still has timers", c.bug, id)
+			}
+		}
+		per := map[netsim.NodeID]int{}
+		for _, o := range man.Outputs() {
+			per[o.Node]++
+		}
+		total := 0
+		for _, k := range c.s.Broadcasts {
+			total += k
+		}
+		short := false
+		for _, id := range m.Nodes() {
+			short = short || per[id] < total
+		}
+		if !short {
+			t.Fatalf("%v: after the continuation every member delivered everything: %v", c.bug, man.Outputs())
+		}
+		var buf bytes.Buffer
+		totalorder.ShowTo(&buf, m, r)
+		if !strings.Contains(buf.String(), fmt.Sprintf("goes on from step %d without faults", r.Step())) {
+			t.Fatalf("%v: %q", c.bug, buf.String())
+		}
+	}
+}

@@ -24,7 +24,7 @@ type layer struct {
 	Members []netsim.NodeID
 	Plan    []string // payloads this member broadcasts, in order
 	Gaps    []netsim.Time
-	Raw     bool // no FIFO layer: messages go out as they are (the gallery)
+	Raw     bool // no FIFO: messages go out and come in as they are (NoFIFO)
 
 	Asked int        // broadcasts requested so far (timers fired)
 	Out   []int      // next number on the link to each member
@@ -32,8 +32,9 @@ type layer struct {
 	Held  [][]Packet // per sender: early packets, by number
 }
 
-// newLayer wraps node for member self; gaps[i] is the time between the
-// start (or broadcast i−1) and broadcast i.
+// newLayer wraps node, a member of members that broadcasts plan; gaps[i]
+// is the time between the start (or broadcast i−1) and broadcast i (1 ms
+// where gaps is short: the checker ignores durations).
 func newLayer(node netsim.Node, members []netsim.NodeID, plan []string, gaps []netsim.Time, raw bool) *layer {
 	n := len(members)
 	return &layer{Node: node, Members: members, Plan: plan, Gaps: gaps, Raw: raw,

@@ -83,7 +83,8 @@ func (s Scenario) all() []string {
 	return out
 }
 
-// String describes the scenario: "2 members (A 1, B 1 broadcasts), the network duplicates up to 1".
+// String describes the scenario: "2 members (broadcasts: A 2, B 1), the
+// network duplicates up to 1".
 func (s Scenario) String() string {
 	members := Members(len(s.Broadcasts))
 	parts := make([]string, len(s.Broadcasts))

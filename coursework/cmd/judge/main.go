@@ -41,6 +41,7 @@ import (
 	_ "github.com/dslessons/course/lessons/intro"
 	_ "github.com/dslessons/course/lessons/labs/election"
 	_ "github.com/dslessons/course/lessons/labs/exactlyonce"
+	_ "github.com/dslessons/course/lessons/labs/totalorder"
 	_ "github.com/dslessons/course/lessons/logicaltime"
 	_ "github.com/dslessons/course/lessons/ordering"
 	_ "github.com/dslessons/course/lessons/partialfailure"

@@ -1,0 +1,113 @@
+package totalorder
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/dslessons/course/pkg/mcheck"
+	"github.com/dslessons/course/pkg/mcheck/mcplot"
+	"github.com/dslessons/course/pkg/netsim"
+	"github.com/dslessons/course/pkg/show"
+)
+
+// Show draws the schedule of a failing search in the notebook (the lab's
+// exercise.ModelSpec.Show). For a liveness violation the schedule only
+// leads to a state from which the members can never deliver everything;
+// the diagram then goes on from there without faults until nothing
+// moves, and says who is left waiting.
+func Show(m *mcheck.Model, r *mcheck.Report) { showTo(os.Stdout, m, r) }
+
+func showTo(w io.Writer, m *mcheck.Model, r *mcheck.Report) {
+	if r.Outcome != mcheck.Violated {
+		return
+	}
+	if r.Property != AllName {
+		if len(r.Schedule) == 0 {
+			fmt.Fprintln(w, "(the property fails before any step: there is no run to draw)")
+			return
+		}
+		p, err := mcplot.Counterexample(m, r)
+		if show.Err(err) {
+			return
+		}
+		show.Err(show.Plot(p))
+		return
+	}
+	more, man, err := continuation(m, r.Schedule)
+	if show.Err(err) {
+		return
+	}
+	fmt.Fprintf(w, "The diagram goes on from step %d without faults, oldest message first, until no message or timer is left (%d more steps). Then:\n",
+		len(r.Schedule), len(more))
+	fmt.Fprint(w, waiting(m.Nodes(), man.Outputs()))
+	title := fmt.Sprintf("%q fails after step %d; the run goes on until it stops", r.Property, len(r.Schedule))
+	p, err := mcplot.Schedule(m, append(slices.Clone(r.Schedule), more...), title)
+	if show.Err(err) {
+		return
+	}
+	show.Err(show.Plot(p))
+}
+
+// maxContinuation bounds the steps continuation adds.
+const maxContinuation = 200
+
+// continuation replays schedule s and extends it without faults until no
+// message is in flight and no timer is pending (or maxContinuation
+// steps): it delivers the oldest message in flight, and when there is
+// none fires the oldest timer of the first member that has one. It
+// returns the steps added and the network at the end.
+func continuation(m *mcheck.Model, s mcheck.Schedule) (mcheck.Schedule, *netsim.Manual, error) {
+	man, err := mcheck.Replay(m, s)
+	if err != nil {
+		return nil, nil, fmt.Errorf("totalorder: %w", err)
+	}
+	var out mcheck.Schedule
+	for len(out) < maxContinuation {
+		before := len(man.Trace())
+		var a mcheck.Action
+		if fl := man.InFlight(); len(fl) > 0 {
+			msg := fl[0]
+			a = mcheck.Action{Kind: mcheck.Deliver, Node: msg.To, From: msg.From, Msg: mcheck.Text(msg.Msg)}
+			err = man.Deliver(msg.ID)
+		} else {
+			i := slices.IndexFunc(m.Nodes(), func(id netsim.NodeID) bool { return len(man.Timers(id)) > 0 })
+			if i < 0 {
+				break
+			}
+			id := m.Nodes()[i]
+			t := man.Timers(id)[0]
+			a = mcheck.Action{Kind: mcheck.Fire, Node: id, Msg: mcheck.Text(t.Tag)}
+			err = man.Fire(id, t.ID)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("totalorder: continuing the run: %w", err)
+		}
+		for _, rec := range man.Trace()[before:] {
+			switch rec.Op {
+			case netsim.OpSend:
+				a.Sends = append(a.Sends, mcheck.SentMsg{To: rec.To, Msg: mcheck.Text(rec.Msg)})
+			case netsim.OpOutput:
+				a.Outputs = append(a.Outputs, mcheck.Text(rec.Msg))
+			}
+		}
+		out = append(out, a)
+	}
+	return out, man, nil
+}
+
+// waiting says what each member delivered at the end of a run: "  A
+// delivered A1 B1".
+func waiting(ids []netsim.NodeID, outs []netsim.Output) string {
+	per := map[netsim.NodeID][]any{}
+	for _, o := range outs {
+		per[o.Node] = append(per[o.Node], o.Value)
+	}
+	var b strings.Builder
+	for _, id := range ids {
+		fmt.Fprintf(&b, "  %s delivered %s\n", id, sequence(per[id]))
+	}
+	return b.String()
+}

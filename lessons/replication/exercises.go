@@ -70,8 +70,8 @@ func noOps(terms ...int) Log {
 
 // AppendCases are the visible cases of Exercise 1.
 func AppendCases() []exercise.Case[AppendInput, AppendOutput] {
-	x := Entry{2, Command{"c1", 1, "x", "1"}}
-	y := Entry{3, Command{"c1", 2, "y", "2"}}
+	x := Entry{2, Command{Client: "c1", Seq: 1, Key: "x", Value: "1"}}
+	y := Entry{3, Command{Client: "c1", Seq: 2, Key: "y", Value: "2"}}
 	one := Entry{Term: 1}
 	return []exercise.Case[AppendInput, AppendOutput]{
 		appendCase("an empty log receives its first entries", nil, 0, 0, noOps(1, 1)),
@@ -94,17 +94,17 @@ func RandomLogs(rng *rand.Rand) (leader, follower Log) {
 	term := 1
 	for range common {
 		term += rng.IntN(2)
-		leader = append(leader, Entry{Term: term, Cmd: Command{"c", len(leader) + 1, "k", "v"}})
+		leader = append(leader, Entry{Term: term, Cmd: Command{Client: "c", Seq: len(leader) + 1, Key: "k", Value: "v"}})
 	}
 	follower = slices.Clone(leader)
 	ft, lt := term, term
 	for range rng.IntN(5) {
 		ft += rng.IntN(2)
-		follower = append(follower, Entry{Term: ft, Cmd: Command{"f", len(follower) + 1, "k", "f"}})
+		follower = append(follower, Entry{Term: ft, Cmd: Command{Client: "f", Seq: len(follower) + 1, Key: "k", Value: "f"}})
 	}
 	lt = max(ft, lt) + 1
 	for range rng.IntN(5) {
-		leader = append(leader, Entry{Term: lt, Cmd: Command{"l", len(leader) + 1, "k", "l"}})
+		leader = append(leader, Entry{Term: lt, Cmd: Command{Client: "l", Seq: len(leader) + 1, Key: "k", Value: "l"}})
 		lt += rng.IntN(2)
 	}
 	return leader, follower

@@ -141,7 +141,7 @@ func TestSpaceTimeLabel(t *testing.T) {
 		{send(RequestVote{}), "RV"},
 		{send(Vote{Granted: true}), "vote"},
 		{send(Vote{}), "no vote"},
-		{send(Submit{Cmd: Command{"c1", 1, "x", "1"}}), "x=1"},
+		{send(Submit{Cmd: Command{Client: "c1", Seq: 1, Key: "x", Value: "1"}}), "x=1"},
 		{send(Redirect{}), "redirect"},
 		{send(Result{}), "done"},
 		{send(Campaign{}), "campaign"},

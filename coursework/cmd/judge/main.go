@@ -39,6 +39,7 @@ import (
 	// Every lesson with exercises registers them when imported.
 	_ "github.com/dslessons/course/lessons/replication"
 	_ "github.com/dslessons/course/lessons/timeouts"
+	_ "github.com/dslessons/course/lessons/transactions"
 )
 
 type exerciseInfo struct {

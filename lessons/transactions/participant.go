@@ -1,0 +1,180 @@
+package transactions
+
+import (
+	"slices"
+
+	"github.com/dslessons/course/pkg/netsim"
+)
+
+// participant is a resource manager taking part in the transaction: it
+// did its share of the work at the start (and holds its locks), votes when
+// the coordinator asks, and applies the outcome. A netsim node; its fields
+// survive a crash, so state and vote stand for what it wrote to its log.
+type participant struct {
+	cfg    *Config
+	id     netsim.NodeID
+	peers  []netsim.NodeID // the other participants
+	voteNo bool
+
+	// Durable: the participant's log.
+	state State
+	vote  Vote
+
+	// Volatile.
+	heard     map[netsim.NodeID]State // cooperative termination: peers' replies
+	timer     netsim.TimerID          // the decision timer, while prepared
+	hasTimer  bool
+	prepTimer netsim.TimerID // the prepare timeout, while working
+	reg       register       // RaftDecision: the group's client
+
+	// Measured.
+	preparedAt, decidedAt netsim.Time
+	prepared, decided     bool
+}
+
+type prepareTimeout struct{}
+
+func (prepareTimeout) String() string { return "prepare timeout" }
+
+type decisionTimeout struct{}
+
+func (decisionTimeout) String() string { return "decision timeout" }
+
+func (p *participant) Handle(ctx *netsim.Context, ev netsim.Event) {
+	switch ev.Kind {
+	case netsim.Start:
+		p.state = Working
+		p.prepTimer = ctx.SetTimer(p.cfg.Start+p.cfg.PrepareTimeout-ctx.Now(), prepareTimeout{})
+	case netsim.Restart:
+		p.heard, p.hasTimer = nil, false
+		p.reg.reset()
+		switch p.state {
+		case Working:
+			// The work done before voting was in memory: it is gone, and
+			// since this participant never voted yes it may abort.
+			p.decide(ctx, Abort)
+		case Prepared:
+			// Still in doubt after the restart: ask at once.
+			p.ask(ctx)
+		}
+	case netsim.Timer:
+		switch t := ev.Msg.(type) {
+		case prepareTimeout:
+			if p.state == Working {
+				p.decide(ctx, Abort) // no Prepare came: abort on its own
+			}
+		case decisionTimeout:
+			if p.state == Prepared && p.hasTimer && ev.Timer == p.timer {
+				if p.cfg.Broken.AbortOnTimeout {
+					p.decide(ctx, Abort)
+					return
+				}
+				p.ask(ctx)
+			}
+		case registerRetry:
+			p.reg.onTimer(ctx, t, ev.Timer)
+		}
+	case netsim.Receive:
+		p.receive(ctx, ev.From, ev.Msg)
+	}
+}
+
+func (p *participant) receive(ctx *netsim.Context, from netsim.NodeID, msg any) {
+	switch m := msg.(type) {
+	case Prepare:
+		switch p.state {
+		case Working:
+			if p.voteNo {
+				p.vote = No
+				p.decide(ctx, Abort)
+				ctx.Send(from, VoteMsg{Tx: m.Tx, Yes: false})
+				return
+			}
+			ctx.CancelTimer(p.prepTimer)
+			p.state, p.vote = Prepared, Yes
+			p.prepared, p.preparedAt = true, ctx.Now()
+			ctx.Send(from, VoteMsg{Tx: m.Tx, Yes: true})
+			p.armDecisionTimer(ctx)
+		case Prepared:
+			ctx.Send(from, VoteMsg{Tx: m.Tx, Yes: true}) // the vote was lost
+		case Aborted:
+			ctx.Send(from, VoteMsg{Tx: m.Tx, Yes: false})
+		}
+	case Decision:
+		if m.Outcome.Decided() && !p.state.Decided() {
+			p.decide(ctx, m.Outcome)
+		}
+		ctx.Send(from, Ack{Tx: m.Tx})
+	case Query:
+		before := p.state
+		if p.state == Working {
+			p.decide(ctx, Abort)
+		}
+		ctx.Send(from, StateReply{Tx: m.Tx, State: before})
+	case StateReply:
+		if p.state != Prepared || !slices.Contains(p.peers, from) {
+			return
+		}
+		if p.heard == nil {
+			p.heard = map[netsim.NodeID]State{}
+		}
+		p.heard[from] = m.State
+		var replies []State
+		for _, q := range p.peers { // in a fixed order, never map order
+			if s, ok := p.heard[q]; ok {
+				replies = append(replies, s)
+			}
+		}
+		if o := p.cfg.terminate(p.state, replies); o.Decided() {
+			p.decide(ctx, o)
+		}
+	default:
+		if o, ok := p.reg.onMessage(ctx, from, msg); ok && p.state == Prepared {
+			p.decide(ctx, o)
+		}
+	}
+}
+
+// ask tries to learn the outcome: from the coordinator; with cooperative
+// termination also from the other participants; with RaftDecision from
+// the group, proposing abort (which wins only if nothing was decided).
+func (p *participant) ask(ctx *netsim.Context) {
+	switch p.cfg.Protocol {
+	case RaftDecision:
+		p.reg.propose(ctx, Abort)
+	case Cooperative:
+		ctx.Send(Coordinator, Query{Tx: Tx})
+		for _, q := range p.peers {
+			ctx.Send(q, Query{Tx: Tx})
+		}
+	default:
+		ctx.Send(Coordinator, Query{Tx: Tx})
+	}
+	p.armDecisionTimer(ctx)
+}
+
+func (p *participant) armDecisionTimer(ctx *netsim.Context) {
+	if p.hasTimer {
+		ctx.CancelTimer(p.timer)
+	}
+	p.timer, p.hasTimer = ctx.SetTimer(p.cfg.DecisionTimeout, decisionTimeout{}), true
+}
+
+// decide makes o final: commit applies the writes, abort undoes them; the
+// locks are released either way.
+func (p *participant) decide(ctx *netsim.Context, o Outcome) {
+	if p.state.Decided() {
+		return
+	}
+	if o == Commit {
+		p.state = Committed
+	} else {
+		p.state = Aborted
+	}
+	p.decided, p.decidedAt = true, ctx.Now()
+	if p.hasTimer {
+		ctx.CancelTimer(p.timer)
+		p.hasTimer = false
+	}
+	p.reg.reset()
+}

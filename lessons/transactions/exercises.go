@@ -403,7 +403,9 @@ func randomSnapshot(rng *rand.Rand) Snapshot {
 	return s
 }
 
-func sameInvariants(a, b []string) bool { return len(a) == len(b) && (len(a) == 0 || slices.Equal(a, b)) }
+func sameInvariants(a, b []string) bool {
+	return len(a) == len(b) && (len(a) == 0 || slices.Equal(a, b))
+}
 
 const invariantHint = `atomicity: the coordinator's decision (if any) and every committed or aborted participant agree; ` +
 	`validity: if anyone committed or the coordinator decided commit, every participant voted yes; return the names ` +

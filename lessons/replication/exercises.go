@@ -667,7 +667,7 @@ func newExercise4() *exercise.Value[ElectionLogs, []string] {
 			return ExampleElection
 		},
 		Describe: func(e ElectionLogs) string {
-			return "the logs (term of each entry, index 1 first) of five replicas, all up:\n  " + strings.ReplaceAll(e.String(), "\n", "\n  ")
+			return "the logs (term of each entry, index 1 first) of five replicas, all up:\n" + e.String()
 		},
 		Judge: func(e ElectionLogs, answer []string) exercise.Verdict {
 			want := e.Winners()

@@ -281,11 +281,11 @@ func (r *Run) String() string {
 		}
 	}
 	for _, p := range r.Participants {
-		v := string(p.Vote)
-		if v == "" {
-			v = "no vote"
+		v := "voted " + string(p.Vote)
+		if p.Vote == NotVoted {
+			v = "did not vote"
 		}
-		fmt.Fprintf(&b, "  %-3s voted %-7s", p.ID, v)
+		fmt.Fprintf(&b, "  %-3s %-13s", p.ID, v)
 		if p.Prepared {
 			fmt.Fprintf(&b, " prepared at %-9s", fmtMs(p.PreparedAt))
 		} else {

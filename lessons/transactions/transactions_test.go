@@ -477,3 +477,63 @@ func TestRules(t *testing.T) {
 	assert.Error(t, err)
 	assert.Equal(t, "State(9)", State(9).String())
 }
+
+// The example of Exercise 1, as the notebook tells it: p1 and p2 prepared
+// at 25 ms, p3 aborts alone at 220 ms, the coordinator restarts at 520 ms
+// and aborts, p1 and p2 learn it at 525 ms: 500 ms in doubt.
+func TestExerciseExampleStory(t *testing.T) {
+	r := simulate(t, Exercise1.ParamsFor("").Config())
+	assert.True(t, r.OK())
+	assert.Equal(t, all(3, Aborted), states(r))
+	assert.Equal(t, 220*ms, r.Participants[2].DecidedAt)
+	assert.False(t, r.Participants[2].Prepared)
+	assert.Equal(t, 520*ms, r.DecidedAt)
+	for _, p := range r.Participants[:2] {
+		assert.Equal(t, 525*ms, p.DecidedAt)
+		assert.Equal(t, 500*ms, p.Blocked(r.Config.End))
+	}
+}
+
+// The Raft group's costs and limits: a longer vulnerable window (a crash
+// later than 2PC's whole round still finds participants in doubt), a
+// slower decision for short downtimes, and in the fault sweep, the longest
+// blocking for participants that crashed themselves while prepared.
+func TestRaftDecisionCosts(t *testing.T) {
+	pts, err := CrashTimeSweep(RaftDecision, 1000*ms, 1, 60)
+	require.NoError(t, err)
+	late := 0
+	for _, p := range pts {
+		if p.X > 24*ms && p.Blocked >= 100*ms {
+			late++
+		}
+	}
+	assert.Positive(t, late, "crashes after 2PC's round can still catch the group's round")
+
+	short := []netsim.Time{10 * ms}
+	two, err := DowntimeSweep(TwoPhase, CrashPoint{AfterDecision, 0}, short, 1, 5)
+	require.NoError(t, err)
+	raft, err := DowntimeSweep(RaftDecision, CrashPoint{AfterDecision, 0}, short, 1, 5)
+	require.NoError(t, err)
+	_, m2 := Medians(two)
+	_, mr := Medians(raft)
+	assert.Greater(t, mr[0], m2[0], "for a 10 ms downtime the group is slower than 2PC")
+
+	// In the fault sweep (coordinator downtimes up to 1 s), a participant
+	// that did not crash is blocked for a few timeouts at most (lost
+	// messages cost retries); the worst windows belong to participants
+	// that crashed while prepared.
+	var worstUp, worstCrashed netsim.Time
+	for s := uint64(1); s <= 200; s++ {
+		c := WithProtocol(RandomFaults(s), RaftDecision)
+		r := simulate(t, c)
+		for _, p := range r.Participants {
+			if b := p.Blocked(r.Config.End); strings.Contains(c.Schedule, "crash "+string(p.ID)) {
+				worstCrashed = max(worstCrashed, b)
+			} else {
+				worstUp = max(worstUp, b)
+			}
+		}
+	}
+	assert.Less(t, worstUp, 400*ms)
+	assert.Greater(t, worstCrashed, worstUp)
+}

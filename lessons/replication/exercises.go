@@ -152,29 +152,21 @@ func newExercise1() *exercise.Func[AppendFunc, AppendInput, AppendOutput] {
 			return AppendOutput{Log: l, OK: ok}
 		},
 		Test: func(t *exercise.T[AppendInput, AppendOutput]) {
-			check := func(c exercise.Case[AppendInput, AppendOutput], hidden bool) {
-				got := t.Call(c.In)
-				if sameAppend(c.Want, got) {
-					return
-				}
-				why := "fails a visible case (" + c.Name + ")"
-				detail := fmt.Sprintf("input:    %s\nexpected: %s\ngot:      %s", c.In, c.Want, got)
-				if hidden {
-					why, detail = "fails a hidden case ("+c.Name+")", "input: "+c.In.String()
-				}
-				if d := diagnoseAppend(c.In, got); d != "" {
-					why += ": " + d
-				}
-				t.Fatal(exercise.Verdict{Why: why, Hint: appendHint, Case: detail})
-			}
-			for _, c := range AppendCases() {
-				check(c, false)
-			}
-			if t.Hidden() {
-				for range 300 {
-					check(randomAppendCase(t.Rand()), true)
-				}
-			}
+			exercise.Table(exercise.TableSpec[AppendInput, AppendOutput]{
+				Visible: AppendCases(),
+				Hidden: func(rng *rand.Rand) []exercise.Case[AppendInput, AppendOutput] {
+					var cs []exercise.Case[AppendInput, AppendOutput]
+					for range 300 {
+						cs = append(cs, randomAppendCase(rng))
+					}
+					return cs
+				},
+				Same:     func(_ AppendInput, want, got AppendOutput) bool { return sameAppend(want, got) },
+				Show:     AppendInput.String,
+				ShowOut:  AppendOutput.String,
+				Diagnose: diagnoseAppend,
+				Hint:     appendHint,
+			})(t)
 			rule := func(log Log, prev, prevTerm int, entries []Entry) (Log, bool) {
 				out := t.Call(AppendInput{Log: log, PrevIndex: prev, PrevTerm: prevTerm, Entries: entries})
 				return out.Log, out.OK
@@ -482,29 +474,19 @@ func newExercise3() *exercise.Func[CommitFunc, CommitInput, int] {
 			return f(slices.Clone(in.Log), slices.Clone(in.Match), in.Term, in.Commit)
 		},
 		Test: func(t *exercise.T[CommitInput, int]) {
-			check := func(c exercise.Case[CommitInput, int], hidden bool) {
-				got := t.Call(c.In)
-				if got == c.Want {
-					return
-				}
-				why := "fails a visible case (" + c.Name + ")"
-				detail := fmt.Sprintf("input:    %s\nexpected: %d\ngot:      %d", c.In, c.Want, got)
-				if hidden {
-					why, detail = "fails a hidden case ("+c.Name+")", "input: "+c.In.String()
-				}
-				if d := diagnoseCommit(c.In, got); d != "" {
-					why += ": " + d
-				}
-				t.Fatal(exercise.Verdict{Why: why, Hint: commitHint, Case: detail})
-			}
-			for _, c := range CommitCases() {
-				check(c, false)
-			}
-			if t.Hidden() {
-				for range 300 {
-					check(randomCommitCase(t.Rand()), true)
-				}
-			}
+			exercise.Table(exercise.TableSpec[CommitInput, int]{
+				Visible: CommitCases(),
+				Hidden: func(rng *rand.Rand) []exercise.Case[CommitInput, int] {
+					var cs []exercise.Case[CommitInput, int]
+					for range 300 {
+						cs = append(cs, randomCommitCase(rng))
+					}
+					return cs
+				},
+				Show:     CommitInput.String,
+				Diagnose: diagnoseCommit,
+				Hint:     commitHint,
+			})(t)
 			rule := func(log Log, match []int, term, commit int) int {
 				return t.Call(CommitInput{Log: log, Match: match, Term: term, Commit: commit})
 			}

@@ -112,29 +112,6 @@ func TestAppendEntriesRule(t *testing.T) {
 	assert.Equal(t, Log{{Term: 1}, y}, got, "too short: appended at the end, at the wrong index")
 }
 
-// randomLogs builds a leader log and a follower log the way Raft makes
-// them: a common prefix, then entries of different terms.
-func randomLogs(rng *rand.Rand) (leader, follower Log) {
-	common := rng.IntN(6)
-	term := 1
-	for range common {
-		term += rng.IntN(2)
-		leader = append(leader, Entry{Term: term, Cmd: Command{Client: "c", Seq: len(leader) + 1, Key: "k", Value: "v"}})
-	}
-	follower = slices.Clone(leader)
-	ft, lt := term, term
-	for range rng.IntN(5) {
-		ft += rng.IntN(2)
-		follower = append(follower, Entry{Term: ft, Cmd: Command{Client: "f", Seq: len(follower) + 1, Key: "k", Value: "f"}})
-	}
-	lt = max(ft, lt) + 1
-	for range rng.IntN(5) {
-		leader = append(leader, Entry{Term: lt, Cmd: Command{Client: "l", Seq: len(leader) + 1, Key: "k", Value: "l"}})
-		lt += rng.IntN(2)
-	}
-	return leader, follower
-}
-
 // The reference rule against a brute-force oracle: the follower accepts
 // iff it has the leader's entry at prevIndex; then its log starts with the
 // leader's entries up to prevIndex+k, and keeps its own later entries only
@@ -142,7 +119,7 @@ func randomLogs(rng *rand.Rand) (leader, follower Log) {
 func TestAppendEntriesRuleOracle(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 5000 {
-		leader, follower := randomLogs(rng)
+		leader, follower := RandomLogs(rng)
 		prev := rng.IntN(leader.LastIndex() + 1)
 		k := rng.IntN(leader.LastIndex() - prev + 1)
 		entries := slices.Clone(leader[prev : prev+k])
@@ -249,7 +226,7 @@ func FuzzAppendEntriesRule(f *testing.F) {
 	f.Add(uint64(1), uint64(2))
 	f.Fuzz(func(t *testing.T, a, b uint64) {
 		rng := rand.New(rand.NewPCG(a, b))
-		leader, follower := randomLogs(rng)
+		leader, follower := RandomLogs(rng)
 		prev := rng.IntN(leader.LastIndex() + 1)
 		entries := slices.Clone(leader[prev:])
 		got, ok := AppendEntriesRule(slices.Clone(follower), prev, leader.Term(prev), entries)

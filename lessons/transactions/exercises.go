@@ -273,29 +273,20 @@ func newExercise2() *exercise.Func[TerminationRule, TermInput, Outcome] {
 			return o
 		},
 		Test: func(t *exercise.T[TermInput, Outcome]) {
-			check := func(c exercise.Case[TermInput, Outcome], hidden bool) {
-				got := t.Call(c.In)
-				if got == c.Want {
-					return
-				}
-				why := "fails a visible case (" + c.Name + ")"
-				detail := fmt.Sprintf("input:    %s\nexpected: %s\ngot:      %s", c.In, c.Want, got)
-				if hidden {
-					why, detail = "fails a hidden case ("+c.Name+")", "input: "+c.In.String()
-				}
-				if d := diagnoseTerm(c.In, got); d != "" {
-					why += ": " + d
-				}
-				t.Fatal(exercise.Verdict{Why: why, Hint: termHint, Case: detail})
-			}
-			for _, c := range TermCases() {
-				check(c, false)
-			}
-			if t.Hidden() {
-				for range 200 {
-					check(randomTermCase(t.Rand()), true)
-				}
-			}
+			exercise.Table(exercise.TableSpec[TermInput, Outcome]{
+				Visible: TermCases(),
+				Hidden: func(rng *rand.Rand) []exercise.Case[TermInput, Outcome] {
+					var cs []exercise.Case[TermInput, Outcome]
+					for range 200 {
+						cs = append(cs, randomTermCase(rng))
+					}
+					return cs
+				},
+				Show:     TermInput.String,
+				ShowOut:  func(o Outcome) string { return string(o) },
+				Diagnose: diagnoseTerm,
+				Hint:     termHint,
+			})(t)
 			rule := func(own State, replies []State) Outcome { return t.Call(TermInput{Own: own, Replies: replies}) }
 			runs := TermRuns()
 			if t.Hidden() {

@@ -38,13 +38,15 @@ func (c CrashPoint) String() string {
 	return "no crash"
 }
 
-// coordinator runs two-phase commit for the transaction: Prepare to every
-// participant, collect the votes, decide, log the decision, send it until
-// every participant has acknowledged it. With RaftDecision it does not
-// log the decision itself: it proposes it to the Raft group and sends
-// whatever the group holds. A netsim node; decision (its log) survives a
-// crash unless Broken.ForgetDecision.
-type coordinator struct {
+// CoordinatorNode runs two-phase commit for the transaction: Prepare to
+// every participant, collect the votes, decide, log the decision, report
+// it with ctx.Output (Commit or Abort), and send it until every
+// participant has acknowledged it. With RaftDecision it does not log the
+// decision itself: it proposes it to the Raft group and sends whatever
+// the group holds. A netsim node that never reads the clock, so a model
+// checker can run it too; decision (its log) survives a crash unless
+// Broken.ForgetDecision.
+type CoordinatorNode struct {
 	cfg   *Config
 	parts []netsim.NodeID
 
@@ -63,9 +65,25 @@ type coordinator struct {
 	// A crash point was reached: the runner crashes the node now. A crash
 	// point fires once (crashed), not again after the restart.
 	halted, crashed bool
+}
 
-	// Measured.
-	decidedAt netsim.Time
+// NewCoordinator returns the coordinator of the transaction cfg
+// describes, to be added as node Coordinator.
+func NewCoordinator(cfg Config) (*CoordinatorNode, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	c := cfg
+	return &CoordinatorNode{cfg: &c, parts: cfg.participants(), decision: Unknown,
+		reg: register{members: cfg.replicas(), retry: registerRetryAfter}}, nil
+}
+
+// Decision is the coordinator's decision, Unknown until it has one.
+func (c *CoordinatorNode) Decision() Outcome {
+	if !c.decision.Decided() {
+		return Unknown
+	}
+	return c.decision
 }
 
 type beginTimer struct{}
@@ -80,7 +98,7 @@ type resendTimer struct{}
 
 func (resendTimer) String() string { return "resend decision" }
 
-func (c *coordinator) Handle(ctx *netsim.Context, ev netsim.Event) {
+func (c *CoordinatorNode) Handle(ctx *netsim.Context, ev netsim.Event) {
 	if c.halted {
 		if ev.Kind != netsim.Restart {
 			return // crashed at a crash point; the crash itself follows at once
@@ -90,7 +108,8 @@ func (c *coordinator) Handle(ctx *netsim.Context, ev netsim.Event) {
 	switch ev.Kind {
 	case netsim.Start:
 		c.decision = Unknown
-		ctx.SetTimer(c.cfg.Start-ctx.Now(), beginTimer{})
+		ctx.SetTimer(c.cfg.Start, beginTimer{}) // nodes start at time 0
+
 	case netsim.Restart:
 		c.yes, c.no, c.acks, c.proposed = nil, nil, nil, false
 		c.reg.reset()
@@ -128,7 +147,7 @@ func (c *coordinator) Handle(ctx *netsim.Context, ev netsim.Event) {
 	}
 }
 
-func (c *coordinator) begin(ctx *netsim.Context) {
+func (c *CoordinatorNode) begin(ctx *netsim.Context) {
 	c.begun = true
 	c.yes, c.no = map[netsim.NodeID]bool{}, map[netsim.NodeID]bool{}
 	for i, p := range c.parts {
@@ -143,7 +162,7 @@ func (c *coordinator) begin(ctx *netsim.Context) {
 	c.voteTimer = ctx.SetTimer(c.cfg.VoteTimeout, voteTimeout{})
 }
 
-func (c *coordinator) receive(ctx *netsim.Context, from netsim.NodeID, msg any) {
+func (c *CoordinatorNode) receive(ctx *netsim.Context, from netsim.NodeID, msg any) {
 	switch m := msg.(type) {
 	case VoteMsg:
 		if c.yes == nil || c.decision.Decided() || c.proposed {
@@ -174,7 +193,7 @@ func (c *coordinator) receive(ctx *netsim.Context, from netsim.NodeID, msg any) 
 }
 
 // tally applies the decision rule to the votes so far.
-func (c *coordinator) tally(ctx *netsim.Context, timedOut bool) {
+func (c *CoordinatorNode) tally(ctx *netsim.Context, timedOut bool) {
 	if c.yes == nil || c.decision.Decided() || c.proposed {
 		return
 	}
@@ -189,24 +208,25 @@ func (c *coordinator) tally(ctx *netsim.Context, timedOut bool) {
 	c.decide(ctx, o)
 }
 
-func (c *coordinator) propose(ctx *netsim.Context, o Outcome) {
+func (c *CoordinatorNode) propose(ctx *netsim.Context, o Outcome) {
 	c.proposed = true
 	c.reg.propose(ctx, o)
 }
 
 // decide logs o (the commit point) and sends it.
-func (c *coordinator) decide(ctx *netsim.Context, o Outcome) {
+func (c *CoordinatorNode) decide(ctx *netsim.Context, o Outcome) {
 	if c.decision.Decided() {
 		return
 	}
-	c.decision, c.decidedAt = o, ctx.Now()
+	c.decision = o
+	ctx.Output(o)
 	ctx.CancelTimer(c.voteTimer)
 	c.send(ctx)
 }
 
 // send sends the decision to every participant that has not acknowledged
 // it, in order, and sets the timer to send it again.
-func (c *coordinator) send(ctx *netsim.Context) {
+func (c *CoordinatorNode) send(ctx *netsim.Context) {
 	if c.acks == nil {
 		c.acks = map[netsim.NodeID]bool{}
 	}
@@ -226,7 +246,7 @@ func (c *coordinator) send(ctx *netsim.Context) {
 
 // crashHere reports whether the configured crash point is phase after
 // sent messages (sent = n: after all of them), and if so halts.
-func (c *coordinator) crashHere(phase Phase, sent int) bool {
+func (c *CoordinatorNode) crashHere(phase Phase, sent int) bool {
 	cp := c.cfg.Crash
 	if c.crashed || cp.Phase != phase || min(cp.After, len(c.parts)) != sent {
 		return false
@@ -235,7 +255,7 @@ func (c *coordinator) crashHere(phase Phase, sent int) bool {
 	return true
 }
 
-func (c *coordinator) missingAcks() bool {
+func (c *CoordinatorNode) missingAcks() bool {
 	for _, p := range c.parts {
 		if !c.acks[p] {
 			return true

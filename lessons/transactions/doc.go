@@ -17,9 +17,13 @@
 //	         to its log, and sends it until every p acknowledges
 //
 // Both kinds of node are netsim state machines with one handler each
-// (coordinator.Handle, participant.Handle); their fields survive a crash,
-// and the fields that stand for the log (a participant's state and vote,
-// the coordinator's decision) are the ones a restart keeps. A participant
+// (CoordinatorNode.Handle, ParticipantNode.Handle, made by NewCoordinator
+// and NewParticipant); their fields survive a crash, and the fields that
+// stand for the log (a participant's state and vote, the coordinator's
+// decision) are the ones a restart keeps. Every process reports its
+// decision with ctx.Output, and no node reads the clock, so the same
+// nodes run under the model checker (pkg/mcheck; they encode their state
+// by hand, since their configuration holds the pluggable rules). A participant
 // that has not voted may abort on its own (when no Prepare comes, or when
 // it restarts: its work is lost). A prepared participant may not: it asks
 // for the outcome (Query) every DecisionTimeout and waits — it is

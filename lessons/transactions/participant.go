@@ -1,16 +1,20 @@
 package transactions
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/dslessons/course/pkg/netsim"
 )
 
-// participant is a resource manager taking part in the transaction: it
-// did its share of the work at the start (and holds its locks), votes when
-// the coordinator asks, and applies the outcome. A netsim node; its fields
-// survive a crash, so state and vote stand for what it wrote to its log.
-type participant struct {
+// ParticipantNode is a resource manager taking part in the transaction:
+// it did its share of the work at the start (and holds its locks), votes
+// when the coordinator asks, and applies the outcome, which it also
+// reports with ctx.Output (Commit or Abort). A netsim node (its Handle is
+// the whole protocol) that never reads the clock, so a model checker can
+// run it too; its fields survive a crash, so state and vote stand for
+// what it wrote to its log.
+type ParticipantNode struct {
 	cfg    *Config
 	id     netsim.NodeID
 	peers  []netsim.NodeID // the other participants
@@ -27,10 +31,34 @@ type participant struct {
 	prepTimer netsim.TimerID // the prepare timeout, while working
 	reg       register       // RaftDecision: the group's client
 
-	// Measured.
-	preparedAt, decidedAt netsim.Time
-	prepared, decided     bool
 }
+
+// NewParticipant returns participant id of the transaction cfg describes
+// (its timeouts, protocol and rules; it votes no if cfg.VoteNo names it).
+func NewParticipant(cfg Config, id netsim.NodeID) (*ParticipantNode, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	parts := cfg.participants()
+	if !slices.Contains(parts, id) {
+		return nil, fmt.Errorf("transactions: %q is not a participant (p1..p%d)", id, cfg.Participants)
+	}
+	var peers []netsim.NodeID
+	for _, q := range parts {
+		if q != id {
+			peers = append(peers, q)
+		}
+	}
+	c := cfg
+	return &ParticipantNode{cfg: &c, id: id, peers: peers, voteNo: slices.Contains(cfg.VoteNo, id),
+		reg: register{members: cfg.replicas(), retry: registerRetryAfter}}, nil
+}
+
+// State is the participant's state; Vote what it voted.
+func (p *ParticipantNode) State() State { return p.state }
+
+// Vote is what the participant voted (NotVoted before it votes).
+func (p *ParticipantNode) Vote() Vote { return p.vote }
 
 type prepareTimeout struct{}
 
@@ -40,11 +68,12 @@ type decisionTimeout struct{}
 
 func (decisionTimeout) String() string { return "decision timeout" }
 
-func (p *participant) Handle(ctx *netsim.Context, ev netsim.Event) {
+func (p *ParticipantNode) Handle(ctx *netsim.Context, ev netsim.Event) {
 	switch ev.Kind {
 	case netsim.Start:
 		p.state = Working
-		p.prepTimer = ctx.SetTimer(p.cfg.Start+p.cfg.PrepareTimeout-ctx.Now(), prepareTimeout{})
+		// Nodes start at time 0: no clock needed.
+		p.prepTimer = ctx.SetTimer(p.cfg.Start+p.cfg.PrepareTimeout, prepareTimeout{})
 	case netsim.Restart:
 		p.heard, p.hasTimer = nil, false
 		p.reg.reset()
@@ -79,7 +108,7 @@ func (p *participant) Handle(ctx *netsim.Context, ev netsim.Event) {
 	}
 }
 
-func (p *participant) receive(ctx *netsim.Context, from netsim.NodeID, msg any) {
+func (p *ParticipantNode) receive(ctx *netsim.Context, from netsim.NodeID, msg any) {
 	switch m := msg.(type) {
 	case Prepare:
 		switch p.state {
@@ -92,7 +121,6 @@ func (p *participant) receive(ctx *netsim.Context, from netsim.NodeID, msg any) 
 			}
 			ctx.CancelTimer(p.prepTimer)
 			p.state, p.vote = Prepared, Yes
-			p.prepared, p.preparedAt = true, ctx.Now()
 			ctx.Send(from, VoteMsg{Tx: m.Tx, Yes: true})
 			p.armDecisionTimer(ctx)
 		case Prepared:
@@ -138,7 +166,7 @@ func (p *participant) receive(ctx *netsim.Context, from netsim.NodeID, msg any) 
 // ask tries to learn the outcome: from the coordinator; with cooperative
 // termination also from the other participants; with RaftDecision from
 // the group, proposing abort (which wins only if nothing was decided).
-func (p *participant) ask(ctx *netsim.Context) {
+func (p *ParticipantNode) ask(ctx *netsim.Context) {
 	switch p.cfg.Protocol {
 	case RaftDecision:
 		p.reg.propose(ctx, Abort)
@@ -153,7 +181,7 @@ func (p *participant) ask(ctx *netsim.Context) {
 	p.armDecisionTimer(ctx)
 }
 
-func (p *participant) armDecisionTimer(ctx *netsim.Context) {
+func (p *ParticipantNode) armDecisionTimer(ctx *netsim.Context) {
 	if p.hasTimer {
 		ctx.CancelTimer(p.timer)
 	}
@@ -162,7 +190,7 @@ func (p *participant) armDecisionTimer(ctx *netsim.Context) {
 
 // decide makes o final: commit applies the writes, abort undoes them; the
 // locks are released either way.
-func (p *participant) decide(ctx *netsim.Context, o Outcome) {
+func (p *ParticipantNode) decide(ctx *netsim.Context, o Outcome) {
 	if p.state.Decided() {
 		return
 	}
@@ -171,7 +199,7 @@ func (p *participant) decide(ctx *netsim.Context, o Outcome) {
 	} else {
 		p.state = Aborted
 	}
-	p.decided, p.decidedAt = true, ctx.Now()
+	ctx.Output(o)
 	if p.hasTimer {
 		ctx.CancelTimer(p.timer)
 		p.hasTimer = false

@@ -365,6 +365,8 @@ func PlotSpaceTime(r *Run, from, to netsim.Time, title string) (*plot.Plot, erro
 			return !replicating(rec)
 		case rec.Op == netsim.OpTimer:
 			return SpaceTimeLabel(rec) == ""
+		case rec.Op == netsim.OpOutput:
+			return true // the decisions show in the messages
 		}
 		return false
 	}

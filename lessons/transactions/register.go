@@ -21,6 +21,10 @@ type register struct {
 	timer   netsim.TimerID
 }
 
+// registerRetryAfter is how long a proposal waits for the group's answer
+// before it goes to the next replica.
+const registerRetryAfter = 100 * ms
+
 // registerRetry is the timer tag of a proposal waiting for its answer.
 type registerRetry struct{ seq int }
 

@@ -356,8 +356,8 @@ func quiet(rec netsim.Record, reps []netsim.NodeID) bool {
 type runner struct {
 	cfg     *Config
 	sim     *netsim.Sim
-	co      *coordinator
-	parts   []*participant
+	co      *CoordinatorNode
+	parts   []*ParticipantNode
 	chk     *Checker
 	changes map[netsim.NodeID][]change
 	halted  bool
@@ -382,10 +382,7 @@ func (o *observed) Handle(ctx *netsim.Context, ev netsim.Event) {
 }
 
 func (rn *runner) snapshot() Snapshot {
-	s := Snapshot{Coordinator: rn.co.decision}
-	if !s.Coordinator.Decided() {
-		s.Coordinator = Unknown
-	}
+	s := Snapshot{Coordinator: rn.co.Decision()}
 	for _, p := range rn.parts {
 		s.Participants = append(s.Participants, PState{ID: string(p.id), Vote: p.vote, State: p.state})
 	}
@@ -452,19 +449,17 @@ func Simulate(cfg Config) (*Run, error) {
 	parts := c.participants()
 	reps := c.replicas()
 	rn := &runner{cfg: &c, sim: sim, chk: NewChecker(), changes: map[netsim.NodeID][]change{}}
-	reg := func() register { return register{members: reps, retry: 100 * ms} }
-	rn.co = &coordinator{cfg: &c, parts: parts, reg: reg()}
+	if rn.co, err = NewCoordinator(c); err != nil {
+		return nil, err
+	}
 	if err := sim.AddNode(Coordinator, &observed{Node: rn.co, rn: rn, id: Coordinator}); err != nil {
 		return nil, err
 	}
 	for _, id := range parts {
-		var peers []netsim.NodeID
-		for _, q := range parts {
-			if q != id {
-				peers = append(peers, q)
-			}
+		p, err := NewParticipant(c, id)
+		if err != nil {
+			return nil, err
 		}
-		p := &participant{cfg: &c, id: id, peers: peers, voteNo: slices.Contains(c.VoteNo, id), reg: reg()}
 		rn.parts = append(rn.parts, p)
 		if err := sim.AddNode(id, &observed{Node: p, rn: rn, id: id}); err != nil {
 			return nil, err
@@ -496,14 +491,26 @@ func Simulate(cfg Config) (*Run, error) {
 	if rn.err != nil {
 		return nil, fmt.Errorf("transactions: %w (seed %d)", rn.err, c.Seed)
 	}
-	r := &Run{Config: cfg, Decision: rn.co.decision, DecidedAt: rn.co.decidedAt, Violations: rn.chk.Violations(),
+	r := &Run{Config: cfg, Decision: rn.co.Decision(), Violations: rn.chk.Violations(),
 		Checks: rn.chk.Checks(), Stats: sim.Stats(), Trace: sim.Trace()}
-	if !r.Decision.Decided() {
-		r.Decision = Unknown
+	// The times come from the changes the runner saw: the nodes never
+	// read the clock.
+	for _, ch := range rn.changes[Coordinator] {
+		if strings.HasPrefix(ch.what, "decided ") {
+			r.DecidedAt = ch.at // the last decision (a coordinator that forgot it decides again)
+		}
 	}
 	for _, p := range rn.parts {
-		r.Participants = append(r.Participants, ParticipantResult{ID: p.id, Vote: p.vote, State: p.state,
-			PreparedAt: p.preparedAt, DecidedAt: p.decidedAt, Prepared: p.prepared, Decided: p.decided})
+		pr := ParticipantResult{ID: p.id, Vote: p.vote, State: p.state}
+		for _, ch := range rn.changes[p.id] {
+			switch {
+			case ch.what == Prepared.String() && !pr.Prepared:
+				pr.Prepared, pr.PreparedAt = true, ch.at
+			case (ch.what == Committed.String() || ch.what == Aborted.String()) && !pr.Decided:
+				pr.Decided, pr.DecidedAt = true, ch.at
+			}
+		}
+		r.Participants = append(r.Participants, pr)
 	}
 	r.Timeline = rn.timeline(r.Trace)
 	return r, nil

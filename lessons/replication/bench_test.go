@@ -25,7 +25,7 @@ func BenchmarkCheckerObserve(b *testing.B) {
 	}
 	log := make(Log, 200)
 	for i := range log {
-		log[i] = Entry{Term: 1 + i/50, Cmd: Command{"c1", i + 1, "x", "1"}}
+		log[i] = Entry{Term: 1 + i/50, Cmd: Command{Client: "c1", Seq: i + 1, Key: "x", Value: "1"}}
 	}
 	kv := NewKV()
 	for _, e := range log[:150] {

@@ -56,7 +56,7 @@ func TestCheckerElectionSafety(t *testing.T) {
 func TestCheckerLogMatching(t *testing.T) {
 	c := newTestChecker(t)
 	c.Observe(1, 0, Status{Log: terms(1, 1, 2)})
-	c.Observe(2, 1, Status{Log: Log{{Term: 1}, {Term: 1, Cmd: Command{"c1", 1, "x", "1"}}, {Term: 2}}})
+	c.Observe(2, 1, Status{Log: Log{{Term: 1}, {Term: 1, Cmd: Command{Client: "c1", Seq: 1, Key: "x", Value: "1"}}, {Term: 2}}})
 	require.Equal(t, 1, c.Count(LogMatching))
 	v := c.Violations()[0]
 	assert.Equal(t, 3, v.Index)
@@ -69,7 +69,7 @@ func TestCheckerLogMatching(t *testing.T) {
 }
 
 func TestMatchingViolation(t *testing.T) {
-	x := Entry{Term: 1, Cmd: Command{"c", 1, "x", "1"}}
+	x := Entry{Term: 1, Cmd: Command{Client: "c", Seq: 1, Key: "x", Value: "1"}}
 	for _, tc := range []struct {
 		a, b          Log
 		index, differ int
@@ -88,8 +88,8 @@ func TestMatchingViolation(t *testing.T) {
 
 func TestCheckerLeaderCompleteness(t *testing.T) {
 	c := newTestChecker(t)
-	x := Entry{Term: 2, Cmd: Command{"c1", 1, "x", "2"}}
-	y := Entry{Term: 3, Cmd: Command{"c1", 2, "y", "3"}}
+	x := Entry{Term: 2, Cmd: Command{Client: "c1", Seq: 1, Key: "x", Value: "2"}}
+	y := Entry{Term: 3, Cmd: Command{Client: "c1", Seq: 2, Key: "y", Value: "3"}}
 	c.Observe(1, 0, Status{Term: 4, Role: Leader, Log: Log{{Term: 1}, x}, Commit: 2})
 	// n3 becomes leader of term 5 without x.
 	c.Observe(2, 2, Status{Term: 5, Role: Leader, Log: Log{{Term: 1}, y}})
@@ -107,8 +107,8 @@ func TestCheckerLeaderCompleteness(t *testing.T) {
 
 func TestCheckerStateMachineSafety(t *testing.T) {
 	c := newTestChecker(t)
-	a := Log{{Term: 1}, {Term: 2, Cmd: Command{"c1", 1, "x", "2"}}}
-	b := Log{{Term: 1}, {Term: 3, Cmd: Command{"c1", 2, "y", "3"}}}
+	a := Log{{Term: 1}, {Term: 2, Cmd: Command{Client: "c1", Seq: 1, Key: "x", Value: "2"}}}
+	b := Log{{Term: 1}, {Term: 3, Cmd: Command{Client: "c1", Seq: 2, Key: "y", Value: "3"}}}
 	kv, ap := applied(a, 2)
 	c.Observe(1, 0, Status{Log: a, Applied: ap, KV: kv})
 	kv2, ap2 := applied(b, 2)

@@ -131,6 +131,14 @@ func TestLeaderCrash(t *testing.T) {
 			// entries; by the end its log is the leader's.
 			restarted := r.Snapshots[1].Nodes[slices.Index(r.Members, old.Node)]
 			assert.Less(t, restarted.Log.LastTerm(), next.Term)
+			// The course Raft's commit index is volatile (Figure 2): the
+			// restarted replica starts at 0; etcd keeps it in its HardState.
+			assert.Equal(t, Follower, restarted.Role)
+			if impl == Course {
+				assert.Zero(t, restarted.Commit, "seed %d", seed)
+			} else {
+				assert.Positive(t, restarted.Commit, "seed %d", seed)
+			}
 			for _, n := range r.Final.Nodes {
 				assert.Equal(t, r.Final.Nodes[0].Log, n.Log)
 			}

@@ -38,6 +38,12 @@
 // Etcd runs the same replicas on go.etcd.io/raft/v3 through pkg/etcdraft,
 // with the same client protocol (Submit, Redirect, Result) and store.
 //
+// A command marked Once sets its key only if the key has no value yet,
+// and its Result carries the key's value: a write-once register whose
+// first committed write wins. Lesson 14 (lessons/transactions) keeps a
+// transaction's commit decision in such a key, on replicas built with
+// Course.NewReplica inside its own simulation.
+//
 // # Running a cluster
 //
 // Simulate runs a Config: replicas n1..nN, clients c1..cK that submit

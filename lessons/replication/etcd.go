@@ -101,7 +101,7 @@ func (r *etcdReplica) submit(ctx *netsim.Context, from netsim.NodeID, cmd Comman
 	for i := r.log.LastIndex(); i >= 1; i-- {
 		if c := r.log[i-1].Cmd; c.Client == cmd.Client && c.Seq == cmd.Seq {
 			if i <= r.kv.LastApplied() {
-				ctx.Send(from, Result{Seq: cmd.Seq, Index: i})
+				ctx.Send(from, Result{Seq: cmd.Seq, Index: i, Value: r.kv.Reply(cmd)})
 			}
 			return
 		}
@@ -132,7 +132,7 @@ func (r *etcdReplica) apply(ctx *netsim.Context, e *pb.Entry) {
 	ent := Entry{Term: int(e.GetTerm()), Cmd: r.decode(e)}
 	r.kv.Apply(ent)
 	if !ent.Cmd.IsNoOp() && r.node.Status().State == raft.StateLeader {
-		ctx.Send(ent.Cmd.Client, Result{Seq: ent.Cmd.Seq, Index: int(e.GetIndex())})
+		ctx.Send(ent.Cmd.Client, Result{Seq: ent.Cmd.Seq, Index: int(e.GetIndex()), Value: r.kv.Reply(ent.Cmd)})
 	}
 }
 

@@ -40,8 +40,21 @@ func (kv *KV) Apply(e Entry) bool {
 		return false
 	}
 	seen[c.Seq] = true
+	if _, set := kv.data[c.Key]; set && c.Once {
+		return false // a write-once register keeps its first value
+	}
 	kv.data[c.Key] = c.Value
 	return true
+}
+
+// Reply is what the store answers the client of c once c is applied: the
+// value of its key for a write-once command (which may be another
+// command's value), "" otherwise.
+func (kv *KV) Reply(c Command) string {
+	if !c.Once {
+		return ""
+	}
+	return kv.data[c.Key]
 }
 
 // LastApplied is the index of the last applied entry.

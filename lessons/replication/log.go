@@ -13,20 +13,29 @@ import (
 // to Value. Client and Seq name the request, so that a request the client
 // sent twice (because a reply was lost) changes the store only once. The
 // zero Command is a no-op, the entry a new leader appends to its log.
+//
+// With Once the command sets Key only if Key holds no value yet: the key
+// is then a write-once register, and the first such command committed
+// for it decides its value for good (lesson 14 records a transaction's
+// outcome this way).
 type Command struct {
 	Client netsim.NodeID
 	Seq    int
 	Key    string
 	Value  string
+	Once   bool
 }
 
 // IsNoOp reports whether c is the zero Command.
 func (c Command) IsNoOp() bool { return c == Command{} }
 
-// String is "x=5 (c1#3)", or "no-op".
+// String is "x=5 (c1#3)", "x=5 (c1#3, once)", or "no-op".
 func (c Command) String() string {
 	if c.IsNoOp() {
 		return "no-op"
+	}
+	if c.Once {
+		return fmt.Sprintf("%s=%s (%s#%d, once)", c.Key, c.Value, c.Client, c.Seq)
 	}
 	return fmt.Sprintf("%s=%s (%s#%d)", c.Key, c.Value, c.Client, c.Seq)
 }
@@ -39,6 +48,7 @@ type wireCommand struct {
 	S int    `json:"s"`
 	K string `json:"k"`
 	V string `json:"v"`
+	O bool   `json:"o,omitempty"`
 }
 
 // EncodeCommand is the byte form of c that travels in etcd's log entries:
@@ -47,7 +57,7 @@ func EncodeCommand(c Command) []byte {
 	if c.IsNoOp() {
 		return nil
 	}
-	b, _ := json.Marshal(wireCommand{string(c.Client), c.Seq, c.Key, c.Value}) // cannot fail on strings and ints
+	b, _ := json.Marshal(wireCommand{string(c.Client), c.Seq, c.Key, c.Value, c.Once}) // cannot fail on strings, ints and bools
 	return b
 }
 
@@ -63,7 +73,7 @@ func DecodeCommand(data []byte) (Command, error) {
 	if err := json.Unmarshal(data, &w); err != nil {
 		return Command{}, fmt.Errorf("replication: bad command %q: %v", data, err)
 	}
-	c := Command{Client: netsim.NodeID(w.C), Seq: w.S, Key: w.K, Value: w.V}
+	c := Command{Client: netsim.NodeID(w.C), Seq: w.S, Key: w.K, Value: w.V, Once: w.O}
 	if c.IsNoOp() {
 		return Command{}, fmt.Errorf("replication: command %q encodes a no-op, which must be empty", data)
 	}

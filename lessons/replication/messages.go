@@ -84,8 +84,12 @@ type (
 		Leader netsim.NodeID
 	}
 	// Result tells the client that its command Seq was committed and
-	// applied, at log index Index.
-	Result struct{ Seq, Index int }
+	// applied, at log index Index. For a write-once command, Value is the
+	// key's value: the client's own, or that of the command that came first.
+	Result struct {
+		Seq, Index int
+		Value      string
+	}
 	// Campaign makes a replica start an election now (etcd's
 	// RawNode.Campaign). Scripted scenarios use it to choose who runs.
 	Campaign struct{}
@@ -100,5 +104,10 @@ func (m Redirect) String() string {
 	return fmt.Sprintf("Redirect #%d to %s", m.Seq, m.Leader)
 }
 
-func (m Result) String() string   { return fmt.Sprintf("Result #%d at %d", m.Seq, m.Index) }
+func (m Result) String() string {
+	if m.Value != "" {
+		return fmt.Sprintf("Result #%d at %d: %s", m.Seq, m.Index, m.Value)
+	}
+	return fmt.Sprintf("Result #%d at %d", m.Seq, m.Index)
+}
 func (m Campaign) String() string { return "Campaign" }

@@ -440,13 +440,45 @@ func newSpaceTime(r *Run, from, to netsim.Time) (*spaceTime, error) {
 	return &spaceTime{h: h, local: labels, labels: msgLabel}, nil
 }
 
-// Plot writes each message's label on its arrow, a third of the way from
-// the send, on a white background.
+// Plot writes each message's label on its arrow, on a white background:
+// a third of the way from the send if that place is free, otherwise at the
+// first of a few other places along the arrow where it overlaps no label
+// already written and no event (labelSpots).
 func (m *spaceTime) Plot(c draw.Canvas, p *plot.Plot) {
 	tx, ty := p.Transforms(&c)
 	ts := text.Style{Color: color.Black, Font: font.From(plot.DefaultFont, vg.Points(7.5)), XAlign: draw.XCenter, YAlign: draw.YCenter,
 		Handler: plot.DefaultTextHandler}
+	pad := vg.Points(1)
+	for _, l := range m.placeLabels(tx, ty, func(s string) (vg.Length, vg.Length) { return ts.Width(s) + 2*pad, ts.Height(s) }) {
+		r := l.box
+		c.FillPolygon(color.White, []vg.Point{r.Min, {X: r.Max.X, Y: r.Min.Y}, r.Max, {X: r.Min.X, Y: r.Max.Y}})
+		c.FillText(ts, vg.Point{X: (r.Min.X + r.Max.X) / 2, Y: (r.Min.Y + r.Max.Y) / 2}, l.text)
+	}
+}
+
+// labelSpots are the fractions of an arrow, from its send, where a
+// message label may go, in order of preference.
+var labelSpots = []float64{1.0 / 3, 0.5, 0.2, 2.0 / 3, 0.1, 0.8}
+
+// placedLabel is a message label and the box it was given.
+type placedLabel struct {
+	text string
+	box  vg.Rectangle
+}
+
+// placeLabels gives every message label a box on its arrow: the first of
+// labelSpots where the box overlaps no box placed before and no event dot
+// (the preferred spot if none is free). size measures a label.
+func (m *spaceTime) placeLabels(tx, ty func(float64) vg.Length, size func(string) (vg.Length, vg.Length)) []placedLabel {
 	y := func(e int) float64 { return float64(len(m.h.Nodes) - 1 - m.h.Events[e].Node) }
+	// The event dots are obstacles too.
+	var dots []vg.Rectangle
+	r := vg.Points(6)
+	for e, ev := range m.h.Events {
+		at := vg.Point{X: tx(ev.Time), Y: ty(y(e))}
+		dots = append(dots, vg.Rectangle{Min: vg.Point{X: at.X - r, Y: at.Y - r}, Max: vg.Point{X: at.X + r, Y: at.Y + r}})
+	}
+	var out []placedLabel
 	for _, msg := range m.h.Messages {
 		label := m.labels[msg.Send]
 		if label == "" {
@@ -457,13 +489,33 @@ func (m *spaceTime) Plot(c draw.Canvas, p *plot.Plot) {
 		if msg.Receive >= 0 {
 			x1, y1 = m.h.Events[msg.Receive].Time, y(msg.Receive)
 		}
-		at := vg.Point{X: tx(x0 + (x1-x0)/3), Y: ty(y0 + (y1-y0)/3)}
-		w, h := ts.Width(label), ts.Height(label)
-		pad := vg.Points(1)
-		c.FillPolygon(color.White, []vg.Point{{X: at.X - w/2 - pad, Y: at.Y - h/2}, {X: at.X + w/2 + pad, Y: at.Y - h/2},
-			{X: at.X + w/2 + pad, Y: at.Y + h/2}, {X: at.X - w/2 - pad, Y: at.Y + h/2}})
-		c.FillText(ts, at, label)
+		w, h := size(label)
+		box := func(f float64) vg.Rectangle {
+			at := vg.Point{X: tx(x0 + (x1-x0)*f), Y: ty(y0 + (y1-y0)*f)}
+			return vg.Rectangle{Min: vg.Point{X: at.X - w/2, Y: at.Y - h/2}, Max: vg.Point{X: at.X + w/2, Y: at.Y + h/2}}
+		}
+		chosen := box(labelSpots[0])
+		for _, f := range labelSpots {
+			b := box(f)
+			free := true
+			for _, o := range out {
+				free = free && !boxesOverlap(b, o.box)
+			}
+			for _, d := range dots {
+				free = free && !boxesOverlap(b, d)
+			}
+			if free {
+				chosen = b
+				break
+			}
+		}
+		out = append(out, placedLabel{text: label, box: chosen})
 	}
+	return out
+}
+
+func boxesOverlap(a, b vg.Rectangle) bool {
+	return a.Min.X < b.Max.X && b.Min.X < a.Max.X && a.Min.Y < b.Max.Y && b.Min.Y < a.Max.Y
 }
 
 // MaxSpaceTimeEvents bounds the events PlotSpaceTime draws.

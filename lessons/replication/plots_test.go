@@ -6,6 +6,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -139,7 +141,7 @@ func TestSpaceTimeLabel(t *testing.T) {
 		{send(RequestVote{}), "RV"},
 		{send(Vote{Granted: true}), "vote"},
 		{send(Vote{}), "no vote"},
-		{send(Submit{Cmd: Command{"c1", 1, "x", "1"}}), "x=1"},
+		{send(Submit{Cmd: Command{Client: "c1", Seq: 1, Key: "x", Value: "1"}}), "x=1"},
 		{send(Redirect{}), "redirect"},
 		{send(Result{}), "done"},
 		{send(Campaign{}), "campaign"},
@@ -151,4 +153,41 @@ func TestSpaceTimeLabel(t *testing.T) {
 	} {
 		assert.Equal(t, tc.want, SpaceTimeLabel(tc.r))
 	}
+}
+
+// Message labels in the space-time diagrams of this lesson do not overlap
+// one another or cover an event (at the scale of a notebook picture: about 35 points per
+// event rank and 90 per lane).
+func TestSpaceTimeLabelsDoNotOverlap(t *testing.T) {
+	c := SteadyState()
+	c.Nodes, c.Clients, c.Commands = 3, 1, 1
+	ts := text.Style{Font: font.From(plot.DefaultFont, vg.Points(7.5)), Handler: plot.DefaultTextHandler}
+	size := func(s string) (vg.Length, vg.Length) { return ts.Width(s) + vg.Points(2), ts.Height(s) }
+	tx := func(x float64) vg.Length { return vg.Length(x) * 35 }
+	ty := func(y float64) vg.Length { return vg.Length(y) * 90 }
+	for _, impl := range impls {
+		c.Impl = impl
+		r, err := Simulate(c)
+		require.NoError(t, err)
+		for _, window := range []func(*Run) (netsim.Time, netsim.Time, error){ElectionWindow, CommandWindow} {
+			from, to, err := window(r)
+			require.NoError(t, err)
+			st, err := newSpaceTime(r, from, to)
+			require.NoError(t, err)
+			placed := st.placeLabels(tx, ty, size)
+			require.NotEmpty(t, placed)
+			for i := range placed {
+				for j := range i {
+					assert.False(t, boxesOverlap(placed[i].box, placed[j].box), "%s: %q and %q overlap", impl.Name(), placed[i].text, placed[j].text)
+				}
+				for e, ev := range st.h.Events {
+					at := vg.Point{X: tx(ev.Time), Y: ty(float64(len(st.h.Nodes) - 1 - st.h.Events[e].Node))}
+					b := placed[i].box
+					assert.False(t, at.X > b.Min.X && at.X < b.Max.X && at.Y > b.Min.Y && at.Y < b.Max.Y, "%s: %q covers an event", impl.Name(), placed[i].text)
+				}
+			}
+		}
+	}
+	assert.True(t, boxesOverlap(vg.Rectangle{Max: vg.Point{X: 2, Y: 2}}, vg.Rectangle{Min: vg.Point{X: 1, Y: 1}, Max: vg.Point{X: 3, Y: 3}}))
+	assert.False(t, boxesOverlap(vg.Rectangle{Max: vg.Point{X: 1, Y: 1}}, vg.Rectangle{Min: vg.Point{X: 1, Y: 0}, Max: vg.Point{X: 3, Y: 3}}))
 }

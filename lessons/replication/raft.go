@@ -202,7 +202,7 @@ func (n *raftNode) apply(ctx *netsim.Context) {
 		e := n.log[i-1]
 		n.kv.Apply(e)
 		if n.role == Leader && !e.Cmd.IsNoOp() {
-			ctx.Send(e.Cmd.Client, Result{Seq: e.Cmd.Seq, Index: i})
+			ctx.Send(e.Cmd.Client, Result{Seq: e.Cmd.Seq, Index: i, Value: n.kv.Reply(e.Cmd)})
 		}
 	}
 }
@@ -307,7 +307,7 @@ func (n *raftNode) submit(ctx *netsim.Context, from netsim.NodeID, cmd Command) 
 	for i := n.log.LastIndex(); i >= 1; i-- {
 		if c := n.log[i-1].Cmd; c.Client == cmd.Client && c.Seq == cmd.Seq {
 			if i <= n.kv.LastApplied() {
-				ctx.Send(from, Result{Seq: cmd.Seq, Index: i})
+				ctx.Send(from, Result{Seq: cmd.Seq, Index: i, Value: n.kv.Reply(cmd)})
 			}
 			return
 		}

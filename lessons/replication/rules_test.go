@@ -33,7 +33,7 @@ func TestLogAccessors(t *testing.T) {
 	assert.Equal(t, 2, e.Term)
 	assert.Equal(t, "1 1 2", l.String())
 	assert.Equal(t, 0, Log(nil).LastTerm())
-	assert.Equal(t, "t2 x=5 (c1#3)", Entry{2, Command{"c1", 3, "x", "5"}}.String())
+	assert.Equal(t, "t2 x=5 (c1#3)", Entry{2, Command{Client: "c1", Seq: 3, Key: "x", Value: "5"}}.String())
 	assert.Equal(t, "t1 no-op", Entry{Term: 1}.String())
 }
 
@@ -69,8 +69,8 @@ func TestLeaderCommit(t *testing.T) {
 }
 
 func TestAppendEntriesRule(t *testing.T) {
-	x := Entry{2, Command{"c1", 1, "x", "1"}}
-	y := Entry{3, Command{"c1", 2, "y", "2"}}
+	x := Entry{2, Command{Client: "c1", Seq: 1, Key: "x", Value: "1"}}
+	y := Entry{3, Command{Client: "c1", Seq: 2, Key: "y", Value: "2"}}
 	for _, tc := range []struct {
 		name      string
 		log       Log
@@ -112,29 +112,6 @@ func TestAppendEntriesRule(t *testing.T) {
 	assert.Equal(t, Log{{Term: 1}, y}, got, "too short: appended at the end, at the wrong index")
 }
 
-// randomLogs builds a leader log and a follower log the way Raft makes
-// them: a common prefix, then entries of different terms.
-func randomLogs(rng *rand.Rand) (leader, follower Log) {
-	common := rng.IntN(6)
-	term := 1
-	for range common {
-		term += rng.IntN(2)
-		leader = append(leader, Entry{Term: term, Cmd: Command{"c", len(leader) + 1, "k", "v"}})
-	}
-	follower = slices.Clone(leader)
-	ft, lt := term, term
-	for range rng.IntN(5) {
-		ft += rng.IntN(2)
-		follower = append(follower, Entry{Term: ft, Cmd: Command{"f", len(follower) + 1, "k", "f"}})
-	}
-	lt = max(ft, lt) + 1
-	for range rng.IntN(5) {
-		leader = append(leader, Entry{Term: lt, Cmd: Command{"l", len(leader) + 1, "k", "l"}})
-		lt += rng.IntN(2)
-	}
-	return leader, follower
-}
-
 // The reference rule against a brute-force oracle: the follower accepts
 // iff it has the leader's entry at prevIndex; then its log starts with the
 // leader's entries up to prevIndex+k, and keeps its own later entries only
@@ -142,7 +119,7 @@ func randomLogs(rng *rand.Rand) (leader, follower Log) {
 func TestAppendEntriesRuleOracle(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 5000 {
-		leader, follower := randomLogs(rng)
+		leader, follower := RandomLogs(rng)
 		prev := rng.IntN(leader.LastIndex() + 1)
 		k := rng.IntN(leader.LastIndex() - prev + 1)
 		entries := slices.Clone(leader[prev : prev+k])
@@ -191,7 +168,7 @@ func TestRulesNames(t *testing.T) {
 }
 
 func TestCommandEncoding(t *testing.T) {
-	c := Command{"c1", 3, "x", "5"}
+	c := Command{Client: "c1", Seq: 3, Key: "x", Value: "5"}
 	got, err := DecodeCommand(EncodeCommand(c))
 	require.NoError(t, err)
 	assert.Equal(t, c, got)
@@ -206,8 +183,31 @@ func TestCommandEncoding(t *testing.T) {
 	}
 }
 
+// A write-once command sets its key only if the key has no value yet; the
+// store's reply is the key's value, the first writer's.
+func TestKVOnce(t *testing.T) {
+	kv := NewKV()
+	commit := Command{Client: "co", Seq: 1, Key: "T1", Value: "commit", Once: true}
+	abort := Command{Client: "p2", Seq: 1, Key: "T1", Value: "abort", Once: true}
+	assert.True(t, kv.Apply(Entry{1, commit}))
+	assert.False(t, kv.Apply(Entry{1, abort}), "the register keeps its first value")
+	assert.Equal(t, "commit", kv.Reply(abort))
+	assert.Equal(t, "commit", kv.Reply(commit))
+	assert.Equal(t, "", kv.Reply(Command{Client: "c1", Seq: 1, Key: "x", Value: "1"}), "plain writes get no value back")
+	assert.Equal(t, "T1=commit", kv.String())
+	plain := Command{Client: "c1", Seq: 2, Key: "T1", Value: "other"}
+	assert.True(t, kv.Apply(Entry{1, plain}), "a plain write still overwrites")
+	assert.Equal(t, "T1=abort (p2#1, once)", abort.String())
+	got, err := DecodeCommand(EncodeCommand(abort))
+	require.NoError(t, err)
+	assert.Equal(t, abort, got)
+	assert.NotContains(t, string(EncodeCommand(plain)), `"o"`, "plain commands encode as before")
+	assert.Equal(t, "Result #1 at 3: commit", Result{Seq: 1, Index: 3, Value: "commit"}.String())
+	assert.Equal(t, "Result #1 at 3", Result{Seq: 1, Index: 3}.String())
+}
+
 func FuzzDecodeCommand(f *testing.F) {
-	f.Add(EncodeCommand(Command{"c1", 3, "x", "5"}))
+	f.Add(EncodeCommand(Command{Client: "c1", Seq: 3, Key: "x", Value: "5"}))
 	f.Add([]byte(`{"c":"a","s":-1}`))
 	f.Add([]byte("{"))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -226,7 +226,7 @@ func FuzzAppendEntriesRule(f *testing.F) {
 	f.Add(uint64(1), uint64(2))
 	f.Fuzz(func(t *testing.T, a, b uint64) {
 		rng := rand.New(rand.NewPCG(a, b))
-		leader, follower := randomLogs(rng)
+		leader, follower := RandomLogs(rng)
 		prev := rng.IntN(leader.LastIndex() + 1)
 		entries := slices.Clone(leader[prev:])
 		got, ok := AppendEntriesRule(slices.Clone(follower), prev, leader.Term(prev), entries)
@@ -239,8 +239,8 @@ func FuzzAppendEntriesRule(f *testing.F) {
 // The state machine: the same log gives the same store; another order of
 // the same commands gives another; a command applied twice counts once.
 func TestKV(t *testing.T) {
-	a := Entry{1, Command{"c1", 1, "x", "1"}}
-	b := Entry{1, Command{"c2", 1, "x", "2"}}
+	a := Entry{1, Command{Client: "c1", Seq: 1, Key: "x", Value: "1"}}
+	b := Entry{1, Command{Client: "c2", Seq: 1, Key: "x", Value: "2"}}
 	run := func(es ...Entry) *KV {
 		kv := NewKV()
 		for _, e := range es {

@@ -182,6 +182,41 @@ func TestFuncHiddenCasesOnlyWhenAsked(t *testing.T) {
 	}
 }
 
+// A table's Diagnose names the mistake in the reason, for visible and
+// hidden cases; ShowOut formats the outputs of a failing visible case.
+func TestTableDiagnoseAndShowOut(t *testing.T) {
+	ex := NewFunc(NewLesson("test-diagnose", "Diagnose"), "Exercise 1", FuncSpec[func(int) int, int, int]{
+		Call: func(f func(int) int, in int) int { return f(in) },
+		Test: Table(TableSpec[int, int]{
+			Visible: []Case[int, int]{{In: -4, Want: 4, Name: "a negative number"}},
+			Hidden: func(rng *rand.Rand) []Case[int, int] {
+				return []Case[int, int]{{In: -1000, Want: 1000, Name: "a large one"}}
+			},
+			ShowOut:  func(out int) string { return fmt.Sprintf("|x| = %d", out) },
+			Diagnose: func(in, got int) string { return map[bool]string{true: "the sign was kept"}[got == in] },
+			Hint:     "negate negative numbers",
+		}),
+	})
+	v := ex.VerdictOf(func(x int) int { return x }, false, 1)
+	if v.Why != "fails a visible case (a negative number): the sign was kept" || !strings.Contains(v.Case, "expected: |x| = 4") ||
+		!strings.Contains(v.Case, "got:      |x| = -4") {
+		t.Fatalf("visible: %+v", v)
+	}
+	small := func(x int) int {
+		if x > -100 && x < 0 {
+			return -x
+		}
+		return x
+	}
+	v = ex.VerdictOf(small, true, 1)
+	if v.Why != "fails a hidden case (a large one): the sign was kept" || strings.Contains(v.Case, "expected") {
+		t.Fatalf("hidden: %+v", v)
+	}
+	if v := ex.VerdictOf(func(x int) int { return 0 }, true, 1); v.Passed || strings.Contains(v.Why, "sign") {
+		t.Fatalf("no diagnosis applies: %+v", v)
+	}
+}
+
 func TestFuncPanicsAndEndlessLoopsAreVerdicts(t *testing.T) {
 	v := testAbs.VerdictOf(func(int) int { panic("boom") }, false, 1)
 	if v.Passed || !strings.Contains(v.Why, "panicked: boom") {

@@ -257,6 +257,12 @@ type TableSpec[I, O any] struct {
 	Same func(in I, want, got O) bool
 	// Show formats an input for a failure message (nil: JSON).
 	Show func(in I) string
+	// ShowOut formats an output (expected or actual) for a failure
+	// message (nil: JSON).
+	ShowOut func(out O) string
+	// Diagnose, if set, names the typical mistake behind a wrong output
+	// ("" when none applies); it is added to the failure's reason.
+	Diagnose func(in I, got O) string
 	// Hint is shown with a failure.
 	Hint string
 }
@@ -271,14 +277,27 @@ func Table[I, O any](spec TableSpec[I, O]) func(*T[I, O]) {
 	if show == nil {
 		show = func(in I) string { return jsonString(in) }
 	}
+	showOut := spec.ShowOut
+	if showOut == nil {
+		showOut = func(out O) string { return jsonString(out) }
+	}
+	why := func(c Case[I, O], got O, what string) string {
+		w := caseWhy(c.Name, what)
+		if spec.Diagnose != nil {
+			if d := spec.Diagnose(c.In, got); d != "" {
+				w += ": " + d
+			}
+		}
+		return w
+	}
 	return func(t *T[I, O]) {
 		for _, c := range spec.Visible {
 			got := t.Call(c.In)
 			if !same(c.In, c.Want, got) {
 				t.Fatal(Verdict{
-					Why:  caseWhy(c.Name, "fails a visible case"),
+					Why:  why(c, got, "fails a visible case"),
 					Hint: spec.Hint,
-					Case: fmt.Sprintf("input:    %s\nexpected: %s\ngot:      %s", show(c.In), jsonString(c.Want), jsonString(got)),
+					Case: fmt.Sprintf("input:    %s\nexpected: %s\ngot:      %s", show(c.In), showOut(c.Want), showOut(got)),
 				})
 			}
 		}
@@ -289,7 +308,7 @@ func Table[I, O any](spec TableSpec[I, O]) func(*T[I, O]) {
 			got := t.Call(c.In)
 			if !same(c.In, c.Want, got) {
 				t.Fatal(Verdict{
-					Why:  caseWhy(c.Name, "fails a hidden case"),
+					Why:  why(c, got, "fails a hidden case"),
 					Hint: spec.Hint,
 					Case: fmt.Sprintf("input: %s", show(c.In)),
 				})

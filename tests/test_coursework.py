@@ -207,19 +207,19 @@ func init() {
 import "github.com/dslessons/course/pkg/exercise"
 var fakeLesson = exercise.NewLesson("03-timeouts-fake", "fake")
 func init() {
-	falseRate = 12345
-	timeouts.Exercise2 = exercise.NewValue(fakeLesson, "Exercise 2", exercise.ValueSpec[timeouts.ExpTimeout, float64]{
-		Params: func(exercise.Variant) timeouts.ExpTimeout { return timeouts.ExpTimeout{} },
-		Judge:  func(timeouts.ExpTimeout, float64) exercise.Verdict { return exercise.Right() },
+	stretchedRate = 12345
+	timeouts.Exercise2 = exercise.NewValue(fakeLesson, "Exercise 2", exercise.ValueSpec[timeouts.Stretch, float64]{
+		Params: func(exercise.Variant) timeouts.Stretch { return timeouts.Stretch{} },
+		Judge:  func(timeouts.Stretch, float64) exercise.Verdict { return exercise.Right() },
 	})
 }''', ["exercise-2-check"]),
     # Turn the grader off in this process, so the check judges locally.
     "unset-grader": ("exercise-3-answer", '''
 import "os"
-func init() { os.Unsetenv("COURSE_GRADER_SOCKET"); timeoutForRate = 1 }''', ["exercise-3-check"]),
+func init() { os.Unsetenv("COURSE_GRADER_SOCKET"); settledRTO = 1 }''', ["exercise-3-check"]),
     # Look for secrets and for the grader: environment, every process,
     # files around; print what is found (the feedback must not show any).
-    "snoop": ("exercise-4-answer", '''
+    "snoop": ("exercise-3-answer", '''
 import ("fmt"; "os"; "path/filepath"; "strings")
 func init() {
 	var found []string
@@ -244,8 +244,8 @@ func init() {
 		return nil
 	})
 	fmt.Println(strings.Join(found, "\\n"))
-	rtoAfter = -1
-}''', ["exercise-4-check"]),
+	settledRTO = -1
+}''', ["exercise-3-check"]),
     # Write into the clone, the host's /tmp, and anything that looks like
     # a submission, a gradebook or a score sheet; then leave a process
     # behind that tries again later.
@@ -297,7 +297,7 @@ import ("fmt"; "net"; "time")
 func init() {
 	c, err := net.DialTimeout("tcp", "127.0.0.1:PORT", 2*time.Second)
 	fmt.Println("dial:", c, err)
-	timeoutForRate = 0
+	settledRTO = 0
 }''', ["exercise-3-check"]),
 }
 

@@ -177,10 +177,17 @@ def answers_of(nb):
 
 
 def with_code(right, gid, code):
-    """The right answers, with code put at the top of answer cell gid (Go
-    wants a cell's imports before its other declarations)."""
+    """The right answers, with code put at the top of answer cell gid. Go
+    wants a cell's imports before its other declarations, so the answer's
+    own import lines go up too, after the code's."""
     out = dict(right)
-    out[gid] = code.strip() + "\n\n" + right[gid]
+    lines = code.strip().splitlines()
+    head = [l for l in lines if l.startswith("import ")]
+    body = [l for l in lines if not l.startswith("import ")]
+    answer = right[gid].splitlines()
+    head += [l for l in answer if l.startswith("import ")]
+    rest = [l for l in answer if not l.startswith("import ")]
+    out[gid] = "\n".join(head + [""] + body + [""] + rest)
     return out
 
 
@@ -213,10 +220,11 @@ func init() {
 		Judge:  func(timeouts.Stretch, float64) exercise.Verdict { return exercise.Right() },
 	})
 }''', ["exercise-2-check"]),
-    # Turn the grader off in this process, so the check judges locally.
+    # Turn the grader off in this process, so the check judges locally (the
+    # init runs before every later cell too, so later checks may be lost).
     "unset-grader": ("exercise-3-answer", '''
 import "os"
-func init() { os.Unsetenv("COURSE_GRADER_SOCKET"); settledRTO = 1 }''', ["exercise-3-check"]),
+func init() { os.Unsetenv("COURSE_GRADER_SOCKET"); settledRTO = 1 }''', ["exercise-3-check"], ["exercise-4-check"]),
     # Look for secrets and for the grader: environment, every process,
     # files around; print what is found (the feedback must not show any).
     "snoop": ("exercise-3-answer", '''

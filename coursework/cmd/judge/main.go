@@ -37,6 +37,7 @@ import (
 	"github.com/dslessons/course/pkg/exercise"
 
 	// Every lesson with exercises registers them when imported.
+	_ "github.com/dslessons/course/lessons/netfailures"
 	_ "github.com/dslessons/course/lessons/retries"
 	_ "github.com/dslessons/course/lessons/timeouts"
 )

@@ -149,9 +149,11 @@ def lesson_notebooks() -> list[pathlib.Path]:
 
 
 def solutions_file(notebook: pathlib.Path) -> pathlib.Path:
-    found = sorted(LESSONS.glob(f"*/solutions/{notebook.stem}.go.txt"))
+    # lessons/<topic>/solutions/ for a lesson, lessons/labs/<lab>/solutions/ for a lab
+    found = sorted(LESSONS.glob(f"**/solutions/{notebook.stem}.go.txt"))
     if len(found) != 1:
-        raise CourseworkError(f"{notebook.name}: expected one solutions file lessons/<topic>/solutions/{notebook.stem}.go.txt, found {len(found)}")
+        raise CourseworkError(f"{notebook.name}: expected one solutions file lessons/<topic>/solutions/{notebook.stem}.go.txt "
+                              f"(lessons/labs/<lab>/solutions/ for a lab), found {len(found)}")
     return found[0]
 
 

@@ -134,8 +134,9 @@ class RestoreGradingMetadata(NbGraderPreprocessor):
                 fixed["points"] = k["points"]
             if "checksum" in meta:
                 fixed["checksum"] = meta["checksum"]
-            if fixed != {key: meta.get(key) for key in fixed}:
-                self.log.warning("cell %d (%s): nbgrader metadata restored", i, gid)
+            changed = [k for k in ("grade", "solution", "locked", "points") if k in fixed and meta.get(k) != fixed[k]]
+            if changed:
+                self.log.warning("cell %d (%s): nbgrader metadata restored (%s)", i, gid, ", ".join(changed))
             cell.metadata["nbgrader"] = fixed
             if cell.cell_type != k["cell_type"]:
                 cell.cell_type = k["cell_type"]

@@ -6,7 +6,7 @@ What a sandboxed kernel sees and may do:
 
 * read-only: the Go toolchain, the module cache, the course's warm build
   cache, GoNB and its tools, and exactly the course code a notebook imports
-  (go.mod, go.sum, pkg/, lessons/ without lessons/*/solutions/); nothing else
+  (go.mod, go.sum, pkg/, lessons/ without any solutions/ directory); nothing else
   of the clone (no coursework/, no .git, no tests, no submissions wherever
   the instructor keeps them) and nothing of the grader's home;
 * read-write: a private /tmp (a size-limited tmpfs: GoNB's work directory,
@@ -156,7 +156,7 @@ def bwrap_args(spec: Spec) -> list:
     for name in ("go.mod", "go.sum", "go.work", "go.work.sum", "pkg", "lessons"):
         ro(os.path.join(spec.root, name))
     lessons = pathlib.Path(spec.root, "lessons")
-    for sol in sorted(lessons.glob("*/solutions")):
+    for sol in sorted(lessons.glob("**/solutions")):  # lessons/<topic>/solutions, lessons/labs/<lab>/solutions
         args += ["--tmpfs", str(sol)]
     _dirs_for(spec.runtime_dir, made, args)
     args += ["--bind", spec.runtime_dir, spec.runtime_dir]

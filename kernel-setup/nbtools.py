@@ -31,8 +31,18 @@ CELL_TIMEOUT = 600  # seconds; a cold build cache on a small machine is slow
 MACHINE_PATH = re.compile(r"(/tmp/gonb_|/root/|/home/[a-z]|/work/|/Users/)")
 
 
+LESSON_NAME = re.compile(r"^\d\d-[a-z0-9-]+\.ipynb$")  # NN-words.ipynb, in reading order
+LAB_NAME = re.compile(r"^lab-\d\d-[a-z0-9-]+\.ipynb$")  # lab-NN-words.ipynb, after lesson NN
+
+
 def lesson_notebooks() -> list[pathlib.Path]:
+    """Every notebook of the course: the lessons (NN-words.ipynb) and the
+    labs (lab-NN-words.ipynb)."""
     return sorted(p for p in NOTEBOOKS.glob("*.ipynb"))
+
+
+def is_lab(path: pathlib.Path) -> bool:
+    return bool(LAB_NAME.match(path.name))
 
 
 def execute(nb: nbformat.NotebookNode, cwd: pathlib.Path = NOTEBOOKS, timings: list | None = None) -> nbformat.NotebookNode:

@@ -1,7 +1,9 @@
 package byzantine
 
 import (
-	"strings"
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -34,6 +36,8 @@ func TestMessageTree(t *testing.T) {
 	leaves := map[float64]bool{}
 	childCount := make([]int, len(nodes))
 	for i, n := range nodes {
+		// Column k+1 holds level k; column 0 is the commander's alone.
+		assert.Equal(t, float64(n.Hop.Level+1), n.X)
 		if n.Parent < 0 {
 			assert.Equal(t, 0, n.Hop.Level)
 			continue
@@ -58,6 +62,32 @@ func TestMessageTree(t *testing.T) {
 	p, err := PlotMessageTree(res.Trace, "OM(2), n=7")
 	require.NoError(t, err)
 	assert.Equal(t, "OM(2), n=7", p.Title.Text)
+	// The commander sits in its own column, named by its tick, not at a
+	// "level −1".
+	assert.GreaterOrEqual(t, p.X.Min, -0.5)
+	ticks := p.X.Tick.Marker.Ticks(p.X.Min, p.X.Max)
+	require.Len(t, ticks, 4)
+	assert.Equal(t, "commander", ticks[0].Label)
+	assert.Equal(t, "level 0: orders", ticks[1].Label)
+	assert.Equal(t, "level 2: relays", ticks[3].Label)
+
+	// The walkthrough's labels: the commander and every message, leaves'
+	// to the right of their dots, inner messages' above theirs.
+	w, err := Walkthrough(DefaultWalkthrough())
+	require.NoError(t, err)
+	_, labels, err := messageTree(w.Result.Trace, w.Title())
+	require.NoError(t, err)
+	require.Len(t, labels.labels, 1+9)
+	assert.Equal(t, "commander 0", labels.labels[0].text)
+	assert.Equal(t, 0.0, labels.labels[0].at.X)
+	right := 0
+	for _, l := range labels.labels[1:] {
+		if l.right {
+			right++
+			assert.Equal(t, 2.0, l.at.X, "only level-1 messages are leaves here")
+		}
+	}
+	assert.Equal(t, 6, right)
 	_, err = PlotMessageTree(nil, "empty")
 	assert.Error(t, err)
 }
@@ -134,46 +164,173 @@ func TestSearches(t *testing.T) {
 	assert.True(t, sm.Exhausted)
 }
 
-type forwardRetreat struct{}
+var students = []string{"", "alice", "bob", "s123", "x@y", "zoe-7"}
 
-func (forwardRetreat) Send(m bz.Message) (bz.Value, bool) { return bz.Retreat, true }
-
-func TestExercises(t *testing.T) {
-	assert.NoError(t, CheckMessageCount(4, 1, 9))
-	assert.NoError(t, CheckMessageCount(7, 2, 156))
-	assert.NoError(t, CheckMessageCount(5, 2, 4+4*3+4*3*2)) // notebook 10, by hand: 40
-	err := CheckMessageCount(7, 2, 42)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "expected 156")
-	assert.Contains(t, err.Error(), "hint")
-
-	assert.NoError(t, CheckMinGenerals(1, 4))
-	assert.NoError(t, CheckMinGenerals(2, 7))
-	err = CheckMinGenerals(1, 3)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "expected n = 4")
-	assert.Contains(t, err.Error(), "Violation", "shows what goes wrong with n=3")
-
-	assert.NoError(t, CheckTraitor(forwardRetreat{}))
-	assert.NoError(t, CheckTraitor(bz.Liar{}))
-	assert.NoError(t, CheckTraitor(bz.Silent{}))
-	err = CheckTraitor(bz.TwoFaced{}) // tells odd-numbered lieutenant 1 Retreat
-	assert.NoError(t, err)
-	err = CheckTraitor(honest{})
-	require.Error(t, err)
-	assert.True(t, strings.Contains(err.Error(), "expected a Violation"), err.Error())
-	assert.Error(t, CheckTraitor(nil))
+func TestExercise1(t *testing.T) {
+	assert.Equal(t, Size{N: 5, M: 2}, Exercise1.ParamsFor(""))
+	// By hand: 4 + 4·3 + 4·3·2 = 40.
+	assert.True(t, Exercise1.VerdictFor("", 40).Passed)
+	assert.Contains(t, Exercise1.VerdictFor("", 16).Why, "level")
+	assert.Contains(t, Exercise1.VerdictFor("", 4+12+24+24).Why, "too many")
+	assert.Contains(t, Exercise1.VerdictFor("", 5+20+60).Why, "n lieutenants")
+	assert.Contains(t, Exercise1.VerdictFor("", 24).Why, "last level")
+	seen := map[Size]bool{}
+	for _, id := range students {
+		s := Exercise1.ParamsFor(id)
+		seen[s] = true
+		res, err := bz.OM(bz.Config{N: s.N, M: s.M, Order: bz.Attack})
+		require.NoError(t, err)
+		assert.Equal(t, bz.MessageCount(s.N, s.M), res.Messages)
+		assert.True(t, Exercise1.VerdictFor(id, res.Messages).Passed, id)
+		for _, wrong := range []int{0, -3, res.Messages + 1, res.Messages - 1, 2 * res.Messages} {
+			v := Exercise1.VerdictFor(id, wrong)
+			assert.False(t, v.Passed)
+			assert.NotContains(t, v.Line("Exercise 1", 0), fmt.Sprint(res.Messages), "the verdict gives the answer away")
+		}
+	}
+	assert.GreaterOrEqual(t, len(seen), 3)
 }
 
-type honest struct{}
-
-func (honest) Send(m bz.Message) (bz.Value, bool) { return m.Value, true }
-
-func TestUnansweredExercises(t *testing.T) {
-	for _, err := range []error{CheckMessageCount(7, 2, 0), CheckMinGenerals(2, 0)} {
-		require.Error(t, err)
-		assert.Contains(t, err.Error(), "no answer yet")
-		assert.NotContains(t, err.Error(), "156")
-		assert.NotContains(t, err.Error(), "n = 7")
+func TestExercise2(t *testing.T) {
+	assert.Equal(t, Size{N: 7, M: 2}, Exercise2.ParamsFor(""))
+	// By hand, n=7, m=2: the silent lieutenant would send 5 messages as
+	// commander of its OM(1) and 4 in each of the 5 other lieutenants'
+	// OM(1) instances: 156 − 25 = 131.
+	n, err := SilentLieutenantMessages(Size{N: 7, M: 2})
+	require.NoError(t, err)
+	assert.Equal(t, 131, n)
+	assert.True(t, Exercise2.VerdictFor("", 131).Passed)
+	assert.Contains(t, Exercise2.VerdictFor("", 156).Why, "withholds")
+	assert.Contains(t, Exercise2.VerdictFor("", 150).Why, "silent commander")
+	assert.Contains(t, Exercise2.VerdictFor("", 151).Why, "only the messages of the instance")
+	// The by-hand recursion of the solution: a lieutenant sends n − 2
+	// messages as commander of its OM(m−1) and S(n−1, m−1) inside each of
+	// the n − 2 other lieutenants' instances.
+	var sends func(n, m int) int
+	sends = func(n, m int) int {
+		if m == 0 {
+			return 0
+		}
+		return (n - 2) + (n-2)*sends(n-1, m-1)
 	}
+	for n := 3; n <= 10; n++ {
+		for m := 0; m <= 3; m++ {
+			got, err := SilentLieutenantMessages(Size{N: n, M: m})
+			require.NoError(t, err)
+			assert.Equal(t, bz.MessageCount(n, m)-sends(n, m), got, "n=%d m=%d", n, m)
+		}
+	}
+	seen := map[Size]bool{}
+	for _, id := range students {
+		s := Exercise2.ParamsFor(id)
+		seen[s] = true
+		want, err := SilentLieutenantMessages(s)
+		require.NoError(t, err)
+		// Every lieutenant is alike: any silent lieutenant gives the same count.
+		res, err := bz.OM(bz.Config{N: s.N, M: s.M, Order: bz.Retreat, Traitors: []int{s.N - 1}, Strategy: bz.Silent{}})
+		require.NoError(t, err)
+		assert.Equal(t, want, res.Messages)
+		assert.Equal(t, bz.MessageCount(s.N, s.M), res.Slots)
+		assert.True(t, Exercise2.VerdictFor(id, want).Passed, id)
+		for _, wrong := range []int{0, want + 1, want - 1, bz.MessageCount(s.N, s.M)} {
+			v := Exercise2.VerdictFor(id, wrong)
+			assert.False(t, v.Passed)
+			assert.NotContains(t, v.Line("Exercise 2", 0), fmt.Sprint(want), "the verdict gives the answer away")
+		}
+	}
+	assert.GreaterOrEqual(t, len(seen), 3)
+}
+
+// Traitor strategies a student might write.
+type (
+	alwaysRetreat struct{}
+	loyalTraitor  struct{}
+	commanderZero struct{} // lies only under commander 0, as in the visible scenarios
+	panicky       struct{}
+	sleepy        struct{}
+)
+
+func (alwaysRetreat) Send(bz.Message) (bz.Value, bool)  { return bz.Retreat, true }
+func (loyalTraitor) Send(m bz.Message) (bz.Value, bool) { return m.Value, true }
+func (panicky) Send(bz.Message) (bz.Value, bool)        { panic("boom") }
+func (sleepy) Send(m bz.Message) (bz.Value, bool)       { select {} }
+func (commanderZero) Send(m bz.Message) (bz.Value, bool) {
+	if m.Path[0] == 0 {
+		return bz.Retreat, true
+	}
+	return m.Value, true
+}
+
+func TestExercise3(t *testing.T) {
+	// The reference (always Retreat) breaks every visible and hidden
+	// scenario, for several grading seeds.
+	for seed := uint64(1); seed <= 5; seed++ {
+		v := Exercise3.VerdictOf(alwaysRetreat{}, true, seed)
+		assert.True(t, v.Passed, "seed %d: %s", seed, v.Line("Exercise 3", 0))
+	}
+	// So does a traitor that stays silent (a missing value counts as
+	// Retreat).
+	assert.True(t, Exercise3.VerdictOf(bz.Silent{}, true, 3).Passed)
+
+	v := Exercise3.VerdictOf(loyalTraitor{}, false, 1)
+	assert.False(t, v.Passed)
+	assert.Contains(t, v.Why, "still obeys")
+	assert.Contains(t, v.Case, "OM(1), n=3")
+	assert.Contains(t, v.Case, "2→1 (level 1, path 0→2): Attack", "the failing visible case shows what the traitor sent")
+
+	// Liars undo each other's lies: three liars among six generals do not
+	// break OM(3), a visible case.
+	v = Exercise3.VerdictOf(bz.Liar{}, false, 1)
+	assert.False(t, v.Passed)
+	assert.Contains(t, v.Case, "OM(3), n=6")
+
+	// Assuming the commander is general 0 passes the visible cases but
+	// not the hidden ones.
+	assert.True(t, Exercise3.VerdictOf(commanderZero{}, false, 1).Passed, "visible cases only")
+	failed := 0
+	for seed := uint64(1); seed <= 5; seed++ {
+		v := Exercise3.VerdictOf(commanderZero{}, true, seed)
+		if !v.Passed {
+			failed++
+			assert.Contains(t, v.Why, "hidden")
+			assert.NotContains(t, v.Case, "wanted", "a hidden case shows its input only")
+		}
+	}
+	assert.Positive(t, failed, "the hidden scenarios catch a strategy that names generals")
+
+	v = Exercise3.VerdictOf(panicky{}, false, 1)
+	assert.False(t, v.Passed)
+	assert.Contains(t, v.Why, "panicked")
+	v = Exercise3.VerdictOf(nil, false, 1)
+	assert.False(t, v.Passed)
+	assert.Contains(t, v.Why, "nil")
+}
+
+func TestExercise3TimesOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the call timeout")
+	}
+	v := Exercise3.VerdictOf(sleepy{}, false, 1)
+	assert.False(t, v.Passed)
+	assert.Contains(t, v.Why, "did not return")
+}
+
+func TestHiddenScenarios(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	sc := HiddenScenarios(rng, 200)
+	require.Len(t, sc, 200)
+	ms := map[int]bool{}
+	for _, s := range sc {
+		ms[s.M] = true
+		assert.LessOrEqual(t, s.N, 3*s.M, "n ≤ 3m: breakable")
+		assert.GreaterOrEqual(t, s.N, 3)
+		assert.Len(t, s.Traitors, s.M)
+		assert.NotContains(t, s.Traitors, s.Commander, "the commander is loyal")
+		assert.True(t, slices.IsSorted(s.Traitors))
+		// Each is breakable: always Retreat breaks it.
+		res, err := bz.OM(bz.Config{N: s.N, M: s.M, Commander: s.Commander, Order: bz.Attack, Traitors: s.Traitors, Strategy: alwaysRetreat{}})
+		require.NoError(t, err)
+		assert.False(t, res.IC2, "%v", s)
+	}
+	assert.Len(t, ms, 3)
 }

@@ -11,9 +11,15 @@
 //   - Growth: OM's message count against n for several m, measured and
 //     from the paper's formula (PlotGrowth).
 //   - Searches: exhaustive traitor search for OM and SM at n = 3, m = 1.
+//   - The OM recursion as a notebook cell students can edit (omcell.go):
+//     an OMFunc runs on a Net that carries its messages (RunOM) and is
+//     compared with pkg/byzantine's OM on every small configuration
+//     (CheckOM). ReferenceOM is the cell's code, which tests hold to the
+//     library's behaviour.
 //
-// Exercise checks (Check…) return nil or an error saying what was expected,
-// what was given and a hint.
+// The notebook's exercises are declared in exercises.go (Lesson,
+// Exercise1…Exercise3; see pkg/exercise). Exercise 3 is a traitor
+// strategy that the check runs inside OM on visible and hidden scenarios.
 //
 // # Usage
 //

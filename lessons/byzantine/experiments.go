@@ -154,9 +154,13 @@ func (r StrategyTableResult) Rows() [][]string {
 	return rows
 }
 
+// Caption says what the table's runs are.
+func (r StrategyTableResult) Caption() string {
+	return fmt.Sprintf("%s(%d), n=%d, commander 0 orders %s, seed %d (* = traitor)", r.Algorithm, r.M, r.N, r.Order, r.Seed)
+}
+
 func (r StrategyTableResult) String() string {
-	return fmt.Sprintf("%s(%d), n=%d, commander 0 orders %s, seed %d (* = traitor)\n", r.Algorithm, r.M, r.N, r.Order, r.Seed) +
-		table.String(r.Header(), r.Rows())
+	return r.Caption() + "\n" + table.String(r.Header(), r.Rows())
 }
 
 // ThresholdConfig configures Threshold.
@@ -246,8 +250,13 @@ func (r ThresholdResult) Rows() [][]string {
 	return rows
 }
 
+// Caption says how the table's rows were made.
+func (r ThresholdResult) Caption() string {
+	return fmt.Sprintf("random traitors, %d runs per point, seed %d", r.Config.Runs, r.Config.Seed)
+}
+
 func (r ThresholdResult) String() string {
-	return fmt.Sprintf("random traitors, %d runs per point, seed %d\n", r.Config.Runs, r.Config.Seed) + table.String(r.Header(), r.Rows())
+	return r.Caption() + "\n" + table.String(r.Header(), r.Rows())
 }
 
 // GrowthPoint is OM's message count for one (m, n).

@@ -7,16 +7,18 @@ import (
 	bz "github.com/dslessons/course/pkg/byzantine"
 	"github.com/dslessons/course/pkg/plots"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// TreeNode is one message placed in the message tree: X is its recursion
-// level (the commander's order is level 0; the root, the commander itself,
-// is at X = -1), Y its row. Parent is the index of the message that
-// delivered to this message's sender the value it is passing on (-1 for
-// the commander's orders).
+// TreeNode is one message placed in the message tree: X is its column (the
+// commander, the tree's root, is column 0; a message of recursion level k
+// is in column k+1: the commander's orders are level 0), Y its row.
+// Parent is the index of the message that delivered to this message's
+// sender the value it is passing on (-1 for the commander's orders).
 type TreeNode struct {
 	Hop    bz.Hop
 	X, Y   float64
@@ -33,7 +35,7 @@ func MessageTree(trace []bz.Hop) ([]TreeNode, error) {
 	index := map[string]int{}
 	children := make([][]int, len(trace))
 	for i, h := range trace {
-		nodes[i] = TreeNode{Hop: h, X: float64(h.Level), Parent: -1}
+		nodes[i] = TreeNode{Hop: h, X: float64(h.Level + 1), Parent: -1}
 		index[key(h.Path, h.To)] = i
 		if len(h.Path) > 1 {
 			p, ok := index[key(h.Path[:len(h.Path)-1], h.From)]
@@ -67,26 +69,91 @@ func MessageTree(trace []bz.Hop) ([]TreeNode, error) {
 	return nodes, nil
 }
 
-// PlotMessageTree draws the message tree of a trace: one dot per message
-// (red when a traitor sent it, hollow when nothing was sent), a line from
-// each message to the one it relays, and "from→to value" labels when there
-// are at most 40 messages.
+// MaxTreeLabels is the most messages a message tree labels: beyond it the
+// rows are too close for text.
+const MaxTreeLabels = 40
+
+// treeLabel is one text of the message tree: to the right of its dot
+// (leaves, where no line leaves the dot) or centred above it.
+type treeLabel struct {
+	at    plotter.XY
+	text  string
+	right bool
+}
+
+// treeLabels draws the tree's texts on white boxes, so that no line runs
+// through them.
+type treeLabels struct {
+	labels []treeLabel
+	style  text.Style
+}
+
+// box returns where label l's text goes on canvas c, and its white box.
+func (t *treeLabels) box(l treeLabel, x, y vg.Length) (vg.Point, text.Style, vg.Rectangle) {
+	sty := t.style
+	var at vg.Point
+	if l.right {
+		sty.XAlign, sty.YAlign = draw.XLeft, draw.YCenter
+		at = vg.Point{X: x + vg.Points(6), Y: y}
+	} else {
+		sty.XAlign, sty.YAlign = draw.XCenter, draw.YBottom
+		at = vg.Point{X: x, Y: y + vg.Points(5)}
+	}
+	r := sty.Rectangle(l.text)
+	pad := vg.Points(1.5)
+	return at, sty, vg.Rectangle{
+		Min: vg.Point{X: at.X + r.Min.X - pad, Y: at.Y + r.Min.Y - pad},
+		Max: vg.Point{X: at.X + r.Max.X + pad, Y: at.Y + r.Max.Y + pad},
+	}
+}
+
+// Plot implements plot.Plotter.
+func (t *treeLabels) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	for _, l := range t.labels {
+		at, sty, box := t.box(l, trX(l.at.X), trY(l.at.Y))
+		c.SetColor(color.White)
+		c.Fill(box.Path())
+		c.FillText(sty, at, l.text)
+	}
+}
+
+// PlotMessageTree draws the message tree of a trace: the commander as a
+// square in the first column, one marker per message in the column of its
+// recursion level (blue circles for loyal generals' messages, vermillion
+// triangles for traitors', rings where a traitor sent nothing), a line
+// from each message to the ones that relay it, and "from→to value" labels
+// on white boxes when there are at most MaxTreeLabels messages.
 func PlotMessageTree(trace []bz.Hop, title string) (*plot.Plot, error) {
+	p, _, err := messageTree(trace, title)
+	return p, err
+}
+
+// messageTree is PlotMessageTree, also returning the labels (for tests).
+func messageTree(trace []bz.Hop, title string) (*plot.Plot, *treeLabels, error) {
 	nodes, err := MessageTree(trace)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(nodes) == 0 {
-		return nil, fmt.Errorf("byzantine: empty trace (run with Trace: true)")
+		return nil, nil, fmt.Errorf("byzantine: empty trace (run with Trace: true)")
 	}
 	p := plots.New()
 	p.Title.Text = title
-	p.X.Label.Text = "recursion level (0 = commander's order)"
+	p.X.Label.Text = "the commander, then each level of the recursion"
 	p.Y.Label.Text = "messages, in the order sent"
-	p.X.Tick.Marker = plots.IntegerTicks{}
 	p.Y.Tick.Marker = plot.ConstantTicks{}
-	rootY := 0.0
-	roots := 0
+	depth := 0
+	for _, n := range nodes {
+		depth = max(depth, n.Hop.Level)
+	}
+	ticks := []plot.Tick{{Value: 0, Label: "commander"}, {Value: 1, Label: "level 0: orders"}}
+	for k := 1; k <= depth; k++ {
+		ticks = append(ticks, plot.Tick{Value: float64(k + 1), Label: fmt.Sprintf("level %d: relays", k)})
+	}
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
+
+	rootY, roots := 0.0, 0
 	for _, n := range nodes {
 		if n.Parent < 0 {
 			rootY += n.Y
@@ -94,21 +161,41 @@ func PlotMessageTree(trace []bz.Hop, title string) (*plot.Plot, error) {
 		}
 	}
 	rootY /= float64(roots)
+	root := plotter.XY{X: 0, Y: rootY}
+	var edges []plot.Plotter
 	for _, n := range nodes {
-		from := plotter.XY{X: -1, Y: rootY}
+		from := root
 		if n.Parent >= 0 {
 			from = plotter.XY{X: nodes[n.Parent].X, Y: nodes[n.Parent].Y}
 		}
 		l, err := plotter.NewLine(plotter.XYs{from, {X: n.X, Y: n.Y}})
 		if err != nil {
-			return nil, fmt.Errorf("byzantine: %w", err)
+			return nil, nil, fmt.Errorf("byzantine: %w", err)
 		}
 		l.Color = color.Gray{Y: 170}
-		p.Add(l)
+		edges = append(edges, l)
 	}
-	var loyal, traitor, silent plotter.XYs
-	var labels plotter.XYLabels
+	p.Add(edges...)
+
+	leaf := make([]bool, len(nodes))
+	for i := range leaf {
+		leaf[i] = true
+	}
 	for _, n := range nodes {
+		if n.Parent >= 0 {
+			leaf[n.Parent] = false
+		}
+	}
+	commander := trace[0].Path[0]
+	traitorCommander := trace[0].Traitor
+	cmdLabel := fmt.Sprintf("commander %d", commander)
+	if traitorCommander {
+		cmdLabel += " (traitor)"
+	}
+	labels := &treeLabels{style: text.Style{Color: color.Black, Font: font.From(plot.DefaultFont, vg.Points(plots.NoteSize)), Handler: plot.DefaultTextHandler}}
+	labels.labels = append(labels.labels, treeLabel{at: root, text: cmdLabel})
+	var loyal, traitor, silent plotter.XYs
+	for i, n := range nodes {
 		pt := plotter.XY{X: n.X, Y: n.Y}
 		switch {
 		case !n.Hop.Sent:
@@ -120,59 +207,57 @@ func PlotMessageTree(trace []bz.Hop, title string) (*plot.Plot, error) {
 		}
 		v := n.Hop.Value.String()
 		if !n.Hop.Sent {
-			v = "-"
+			v = "nothing"
 		}
-		labels.XYs = append(labels.XYs, pt)
-		labels.Labels = append(labels.Labels, fmt.Sprintf(" %d→%d %s", n.Hop.From, n.Hop.To, v))
+		if len(nodes) <= MaxTreeLabels {
+			labels.labels = append(labels.labels, treeLabel{at: pt, text: fmt.Sprintf("%d→%d %s", n.Hop.From, n.Hop.To, v), right: leaf[i]})
+		}
 	}
-	root, _ := plotter.NewScatter(plotter.XYs{{X: -1, Y: rootY}})
-	root.Shape = draw.BoxGlyph{}
-	root.Radius = vg.Points(4)
-	p.Add(root)
-	p.Legend.Add(fmt.Sprintf("commander %d", trace[0].Path[0]), root)
+	p.Add(labels)
+
+	cmd, err := plotter.NewScatter(plotter.XYs{root})
+	if err != nil {
+		return nil, nil, fmt.Errorf("byzantine: %w", err)
+	}
+	cmd.Shape, cmd.Radius, cmd.Color = draw.BoxGlyph{}, vg.Points(4.5), color.Black
+	if traitorCommander {
+		cmd.Color = plots.Vermillion
+	}
+	p.Add(cmd)
+	lg, err := plots.NewLegend(p, true, false)
+	if err != nil {
+		return nil, nil, fmt.Errorf("byzantine: %w", err)
+	}
+	lg.Avoid(cmd)
 	for _, s := range []struct {
 		name string
 		xy   plotter.XYs
 		c    color.Color
 		g    draw.GlyphDrawer
 	}{
-		{"loyal message", loyal, color.RGBA{R: 31, G: 119, B: 180, A: 255}, draw.CircleGlyph{}},
-		{"traitor's message", traitor, color.RGBA{R: 214, G: 39, B: 40, A: 255}, draw.CircleGlyph{}},
-		{"withheld", silent, color.Black, draw.RingGlyph{}},
+		{"loyal general's message", loyal, plots.Blue, draw.CircleGlyph{}},
+		{"traitor's message", traitor, plots.Vermillion, draw.PyramidGlyph{}},
+		{"withheld (counts as Retreat)", silent, color.Black, draw.RingGlyph{}},
 	} {
 		if len(s.xy) == 0 {
 			continue
 		}
 		sc, err := plotter.NewScatter(s.xy)
 		if err != nil {
-			return nil, fmt.Errorf("byzantine: %w", err)
+			return nil, nil, fmt.Errorf("byzantine: %w", err)
 		}
-		sc.Color, sc.Shape = s.c, s.g
+		sc.Color, sc.Shape, sc.Radius = s.c, s.g, vg.Points(3.5)
 		p.Add(sc)
-		p.Legend.Add(s.name, sc)
+		lg.Add(s.name, sc)
 	}
-	if len(nodes) <= 40 {
-		lb, err := plotter.NewLabels(labels)
-		if err != nil {
-			return nil, fmt.Errorf("byzantine: %w", err)
-		}
-		for i := range lb.TextStyle {
-			lb.TextStyle[i].XAlign = 0
-			lb.TextStyle[i].YAlign = -0.5
-		}
-		p.Add(lb)
-	}
-	p.X.Min = -1.3
-	p.X.Max = float64(nodes[len(nodes)-1].Hop.Level) + 0.9
+	p.X.Min, p.X.Max = -0.45, float64(depth+1)+0.85
+	minY := 0.0
 	for _, n := range nodes {
-		p.X.Max = max(p.X.Max, n.X+0.9)
+		minY = min(minY, n.Y)
 	}
-	// Room above the tree for the legend, which sits a little below the
-	// title rather than against it.
-	p.Y.Min, p.Y.Max = p.Y.Min-1, 2.5
-	p.Legend.Top, p.Legend.Left = true, true
-	p.Legend.YOffs = -vg.Points(6)
-	return p, nil
+	p.Y.Min, p.Y.Max = minY-0.6, 0.8
+	lg.MakeRoom()
+	return p, labels, nil
 }
 
 // PlotThreshold draws the fraction of runs that broke OM(m) against n, one

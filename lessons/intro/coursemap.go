@@ -2,7 +2,8 @@ package intro
 
 import (
 	"fmt"
-	"io"
+	"html"
+	"path"
 	"slices"
 	"strings"
 )
@@ -53,21 +54,24 @@ func Problems() []Problem {
 	return []Problem{PartialFailures, UnreliableNetworks, UnreliableTime, NoSingleTruth, DifferentOpinions}
 }
 
-// Lesson is one entry of the course map.
-type Lesson struct {
-	File     string    // notebook file name in notebooks/, e.g. "07-logical-time-lamport.ipynb"
+// Notebook is one entry of the course map: a lesson (or a lab).
+type Notebook struct {
+	File     string    // notebook file name in notebooks/, e.g. "07-logical-time-lamport.ipynb"; it starts with the number shown in the map
 	Title    string    // short title
 	Outcome  string    // what the reader can do afterwards (one line)
 	Problems []Problem // the problems it addresses; Foundations for the opening
 }
 
 // Name is the file name without ".ipynb".
-func (l Lesson) Name() string { return strings.TrimSuffix(l.File, ".ipynb") }
+func (l Notebook) Name() string { return strings.TrimSuffix(l.File, ".ipynb") }
 
 // lessons is the course in reading order. It lists exactly the notebooks
 // that exist in notebooks/ (a test checks this, and that the README's
-// lesson table agrees): add a line here when a lesson is added.
-var lessons = []Lesson{
+// lesson table agrees). To add a lesson or a lab, add one line here in
+// reading order (file, title, outcome, problems), paste ReadmeLessonsTable
+// into the README, and re-execute notebooks/00-course-map.ipynb: the list,
+// the links, the picture and the problem index follow from this table.
+var lessons = []Notebook{
 	{"00-course-map.ipynb", "Course map",
 		"find your way: the lessons in order and the problem each one tackles", []Problem{Foundations}},
 	{"01-introduction.ipynb", "Introduction",
@@ -106,11 +110,11 @@ var lessons = []Lesson{
 }
 
 // Lessons returns the course map in reading order.
-func Lessons() []Lesson { return slices.Clone(lessons) }
+func Lessons() []Notebook { return slices.Clone(lessons) }
 
 // LessonsFor returns the lessons that address problem p, in reading order.
-func LessonsFor(p Problem) []Lesson {
-	var out []Lesson
+func LessonsFor(p Problem) []Notebook {
+	var out []Notebook
 	for _, l := range lessons {
 		if slices.Contains(l.Problems, p) {
 			out = append(out, l)
@@ -120,7 +124,8 @@ func LessonsFor(p Problem) []Lesson {
 }
 
 // CourseMapTable returns the course map as a table: number, notebook,
-// problem(s) and what the reader can do afterwards.
+// problem(s) and what the reader can do afterwards (the text form of
+// CourseMapHTML).
 func CourseMapTable() (header []string, rows [][]string) {
 	header = []string{"#", "notebook", "problem", "afterwards you can"}
 	for _, l := range lessons {
@@ -133,40 +138,45 @@ func CourseMapTable() (header []string, rows [][]string) {
 	return header, rows
 }
 
-// WriteCourseMap writes the course map as a plain-text list to w: one
-// lesson per paragraph, so long outcomes stay readable in a notebook.
-func WriteCourseMap(w io.Writer) error {
+// CourseMapHTML returns the course map as an HTML table whose lesson
+// names link to the notebooks (relative links, which work in JupyterLab
+// and on GitHub from notebooks/00-course-map.ipynb).
+func CourseMapHTML() string {
 	var b strings.Builder
+	b.WriteString("<table style=\"margin-left:0\">\n<thead><tr><th align=\"left\" style=\"text-align:left\">#</th>" +
+		"<th align=\"left\" style=\"text-align:left\">lesson</th><th align=\"left\" style=\"text-align:left\">problem</th>" +
+		"<th align=\"left\" style=\"text-align:left\">afterwards you can</th></tr></thead>\n<tbody>\n")
 	for _, l := range lessons {
 		var ps []string
 		for _, p := range l.Problems {
 			ps = append(ps, p.String())
 		}
-		fmt.Fprintf(&b, "%s  %s  [%s]\n    afterwards you can %s\n", l.File[:2], l.Title, strings.Join(ps, ", "), l.Outcome)
+		num, _, _ := strings.Cut(path.Base(l.File), "-")
+		td := `<td align="left" style="text-align:left">`
+		fmt.Fprintf(&b, "<tr>%s%s</td>%s<a href=\"%s\">%s</a></td>%s%s</td>%s%s</td></tr>\n",
+			td, html.EscapeString(num), td, html.EscapeString(l.File), html.EscapeString(l.Title),
+			td, html.EscapeString(strings.Join(ps, ", ")), td, html.EscapeString(l.Outcome))
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	b.WriteString("</tbody>\n</table>\n")
+	return b.String()
 }
 
-// WriteProblems writes the five problems, each with the lessons that
-// address it (by notebook file name), to w.
-func WriteProblems(w io.Writer) error {
-	var b strings.Builder
+// ProblemsTable lists the five problems, what each is, and the lessons
+// that address it (by notebook name).
+func ProblemsTable() (header []string, rows [][]string) {
+	header = []string{"#", "problem", "what goes wrong", "lessons"}
 	for i, p := range Problems() {
-		fmt.Fprintf(&b, "%d. %s: %s\n", i+1, p, p.What())
-		ls := LessonsFor(p)
-		if len(ls) == 0 {
-			b.WriteString("   lessons: (being written)\n")
-			continue
-		}
 		var names []string
-		for _, l := range ls {
-			names = append(names, l.File)
+		for _, l := range LessonsFor(p) {
+			names = append(names, l.Name())
 		}
-		fmt.Fprintf(&b, "   lessons: %s\n", strings.Join(names, ", "))
+		ls := strings.Join(names, ", ")
+		if ls == "" {
+			ls = "(being written)"
+		}
+		rows = append(rows, []string{fmt.Sprint(i + 1), p.String(), p.What(), ls})
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return header, rows
 }
 
 // ReadmeLessonsTable returns the Markdown table of the README's "Lessons"

@@ -8,7 +8,10 @@
 // of why we distribute (availability of replicas, latency of a nearer
 // replica, speed-up of splitting work); one experiment per fallacy of
 // distributed computing, in which code written under the fallacy's
-// assumption fails; and the checks of the lesson's exercises.
+// assumption fails, with the history of the list; the coordinator of the
+// message-passing sum as a state machine students can edit (Coordinate);
+// and the lesson's exercises (Lesson, Exercise1…Exercise4), judged by
+// package exercise.
 //
 // Every experiment runs on the deterministic simulator pkg/netsim (or in
 // plain seeded Go), so the same seed gives the same numbers, and every
@@ -16,14 +19,15 @@
 //
 // # Usage
 //
-//	intro.WriteCourseMap(os.Stdout)                 // the lessons, in reading order
+//	show.HTML(intro.CourseMapHTML())               // the lessons, in reading order, with links
 //	r, err := intro.RunUnreliable(intro.UnreliableConfig{Seed: 1})
 //	p, err := intro.PlotUnreliable(r)               // a *plot.Plot for show.Plot
-//	show.Check("Exercise 1", intro.CheckAvailability(0.999999))
+//	intro.Exercise2.Describe()                      // a student's numbers
+//	intro.Exercise2.Check(1006)                     // ✓ or ✗ with a hint
 //
 // The README picture is drawn by
 //
 //	go run ./lessons/intro/cmd/readmeimage
 //
-// which writes docs/images/fallacies-reliable-network.png.
+// which writes docs/images/fallacy-reliable-network.png.
 package intro

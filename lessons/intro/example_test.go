@@ -30,8 +30,3 @@ func ExampleFetch() {
 	fmt.Println(c.RoundTrips, c.Total, b.RoundTrips, b.Total)
 	// Output: 20 400.000ms 1 20.000ms
 }
-
-func ExampleCheckOneRoundTrip() {
-	fmt.Println(intro.CheckOneRoundTrip(intro.Batched))
-	// Output: <nil>
-}

@@ -3,7 +3,6 @@ package intro
 import (
 	"bytes"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -256,18 +255,6 @@ func TestChattyClient(t *testing.T) {
 	assert.ErrorContains(t, err, "intro: no request plan")
 }
 
-func TestCheckOneRoundTrip(t *testing.T) {
-	assert.NoError(t, CheckOneRoundTrip(Batched))
-	assert.ErrorContains(t, CheckOneRoundTrip(Chatty), "expected 1 round trip (20ms at 10ms one way), got 20 round trips taking 400ms")
-	dropOne := func(keys []string) [][]string { return [][]string{keys[1:]} }
-	assert.ErrorContains(t, CheckOneRoundTrip(dropOne), "expected every key")
-	twice := func(keys []string) [][]string { return [][]string{append(keys, keys[0])} }
-	assert.ErrorContains(t, CheckOneRoundTrip(twice), "exactly once")
-	halves := func(keys []string) [][]string { return [][]string{keys[:10], keys[10:]} }
-	assert.ErrorContains(t, CheckOneRoundTrip(halves), "got 2 round trips")
-	assert.Error(t, CheckOneRoundTrip(nil))
-}
-
 func TestBandwidthCapsThroughput(t *testing.T) {
 	r, err := RunBandwidth(BandwidthConfig{Seed: 4})
 	require.NoError(t, err)
@@ -275,23 +262,54 @@ func TestBandwidthCapsThroughput(t *testing.T) {
 	prev := 0.0
 	for _, p := range r.Points {
 		assert.LessOrEqual(t, p.Throughput, r.Capacity*1.001, "load %v", p.Load)
-		assert.Greater(t, p.MeanLatency, prev, "latency grows with load")
-		prev = p.MeanLatency
-		assert.GreaterOrEqual(t, p.P99Latency, p.MeanLatency)
-		if p.Load <= 0.8 {
-			assert.InEpsilon(t, p.Model, p.MeanLatency, 0.1, "M/D/1 at load %v", p.Load)
-			assert.InEpsilon(t, p.Offered, p.Throughput, 0.02, "below capacity everything gets through")
+		if p.Steady() {
+			assert.Greater(t, p.MeanLatency, prev, "latency grows with load")
+			prev = p.MeanLatency
+			assert.GreaterOrEqual(t, p.P99Latency, p.MeanLatency)
+			assert.Less(t, math.Abs(p.Growth), 5.0, "load %v: below capacity the wait does not grow (ms per s)", p.Load)
+			if p.Load <= 0.8 {
+				assert.InEpsilon(t, p.Model, p.MeanLatency, 0.1, "M/D/1 at load %v", p.Load)
+				assert.InEpsilon(t, p.Offered, p.Throughput, 0.02, "below capacity everything gets through")
+			}
+			continue
 		}
-		if p.Load > 1 {
-			assert.InEpsilon(t, r.Capacity, p.Throughput, 0.01, "above capacity the link delivers its capacity")
-			assert.True(t, math.IsInf(p.Model, 1))
-			assert.Greater(t, p.MeanLatency, 40*r.Points[2].MeanLatency, "queue explodes")
+		// Above capacity: no steady state, so no mean; the link delivers
+		// its capacity and the wait grows by (ρ-1) seconds per second.
+		assert.True(t, math.IsNaN(p.MeanLatency) && math.IsNaN(p.P99Latency) && math.IsInf(p.Model, 1))
+		assert.InEpsilon(t, r.Capacity, p.Throughput, 0.01, "above capacity the link delivers its capacity")
+		assert.InEpsilon(t, (p.Load-1)*1000, p.Growth, 0.1, "load %v: growth in ms per s", p.Load)
+		for _, at := range r.OverloadMarks() {
+			w, ok := p.WaitAt(at)
+			require.True(t, ok)
+			want := OverloadWait(r.Capacity, p.Load, at, r.Config.Delay)
+			assert.InDelta(t, want, w, max(0.1*want, 60), "load %v, sent at %v", p.Load, at)
 		}
 	}
-	for _, bad := range []BandwidthConfig{{Bandwidth: -1}, {MsgSize: -3}, {Loads: []float64{0}}, {Loads: []float64{11}}, {Duration: 1e6 * netsim.Second}} {
+	h, rows := r.SteadyTable()
+	assert.Len(t, rows, 7)
+	assert.Len(t, rows[0], len(h))
+	h, rows = r.OverloadTable()
+	assert.Len(t, rows, 3)
+	assert.Equal(t, "wait if sent at 10s", h[5])
+	for _, bad := range []BandwidthConfig{{Bandwidth: -1}, {MsgSize: -3}, {Loads: []float64{0}}, {Loads: []float64{11}}, {Duration: 1e6 * netsim.Second}, {Duration: netsim.Millisecond}} {
 		_, err := RunBandwidth(bad)
 		assert.ErrorContains(t, err, "intro: ")
 	}
+}
+
+// The numbers the notebook's overload prose quotes (seed 1).
+func TestOverloadNotebookNumbers(t *testing.T) {
+	r, err := RunBandwidth(BandwidthConfig{Seed: 1})
+	require.NoError(t, err)
+	for _, p := range r.Points {
+		if p.Load == 1.3 {
+			w, _ := p.WaitAt(10 * netsim.Second)
+			assert.InDelta(t, 3000, w, 100, "a message sent at 10 s at load 1.3 waits about 3 s")
+		}
+	}
+	assert.InDelta(t, 6.0, OverloadWait(1000, 0.5, 10*netsim.Second, 5*netsim.Millisecond), 1e-9, "no queue below capacity in the fluid model")
+	assert.InDelta(t, 1006.0, OverloadWait(1000, 1.2, 5*netsim.Second, 5*netsim.Millisecond), 1e-9)
+	assert.True(t, math.IsInf(MD1Latency(1000, 1, 0), 1))
 }
 
 func TestManInTheMiddle(t *testing.T) {
@@ -333,194 +351,6 @@ func hexString(b []byte) string {
 	return s.String()
 }
 
-func TestCheckVerify(t *testing.T) {
-	assert.NoError(t, CheckVerify(func(p, tag []byte) bool { return Verify(MACKey, p, tag) }))
-	assert.ErrorContains(t, CheckVerify(func(p, tag []byte) bool { return true }), "expected to reject an order whose recipient was changed")
-	assert.ErrorContains(t, CheckVerify(func(p, tag []byte) bool { return false }), "expected to accept an untouched order")
-	prefix := func(p, tag []byte) bool { return bytes.HasPrefix(Sign(MACKey, p), tag) }
-	assert.ErrorContains(t, CheckVerify(prefix), "truncated tag")
-	wrongKey := func(p, tag []byte) bool { return Verify([]byte("guess"), p, tag) }
-	assert.Error(t, CheckVerify(wrongKey))
-	assert.Error(t, CheckVerify(nil))
-}
-
-func TestTopologyChange(t *testing.T) {
-	for seed := uint64(1); seed <= 10; seed++ {
-		r, err := RunTopology(TopologyConfig{Seed: seed})
-		require.NoError(t, err)
-		hc, ad := r.HardCoded, r.Adaptive
-		assert.Equal(t, 200, hc.Sent)
-		assert.Equal(t, 100, hc.SentAfterChange)
-		assert.Zero(t, hc.DeliveredAfterChange, "the hard-coded route is dead after the cut")
-		assert.Equal(t, 100, hc.Delivered, "everything before the cut arrives")
-		assert.Equal(t, "r1", string(hc.RouteAtEnd))
-		assert.Equal(t, 1, ad.Switches)
-		assert.Equal(t, "r2", string(ad.RouteAtEnd))
-		assert.GreaterOrEqual(t, ad.DeliveredAfterChange, 94, "seed %d: loses only the packets before it notices", seed)
-		assert.Less(t, ad.FirstAfterChange, r.Config.ChangeAt+100*netsim.Millisecond)
-		sum := 0
-		for _, n := range ad.PerBin {
-			sum += n
-		}
-		assert.Equal(t, ad.Delivered, sum)
-	}
-	_, err := RunTopology(TopologyConfig{ChangeAt: 5 * netsim.Second})
-	assert.ErrorContains(t, err, "intro: topology config")
-}
-
-func TestTransportCost(t *testing.T) {
-	r, err := RunCost(CostConfig{})
-	require.NoError(t, err)
-	for _, p := range r.Points {
-		n := uint64(p.Nodes)
-		assert.Equal(t, n*(n-1)*10, p.AllToAll, "n(n-1) per round, 10 rounds")
-		assert.Equal(t, (n-1)*10, p.Monitor)
-	}
-	// By hand: 100 nodes, 9900 msg/s × 200 B × 30 days = 5132.16 GB, $51.32.
-	c, err := RunCost(CostConfig{Sizes: []int{100}})
-	require.NoError(t, err)
-	assert.InDelta(t, 9900, c.Points[0].AllToAllPerSec, 1e-9)
-	assert.InDelta(t, 5132.16, c.Points[0].AllToAllGBPerMonth, 1e-6)
-	assert.InDelta(t, 51.3216, c.Points[0].AllToAllDollarsMonth, 1e-6)
-	_, err = RunCost(CostConfig{Sizes: []int{1}})
-	assert.ErrorContains(t, err, "intro: cluster size 1 not in [2, 500]")
-}
-
-func TestEncodingsDisagree(t *testing.T) {
-	rows, err := RunHomogeneity(LittleEndian, []Encoding{LittleEndian, BigEndian, Varint}, []uint32{1, 300})
-	require.NoError(t, err)
-	require.Len(t, rows, 6)
-	// Derived by hand: 300 = 0x12c, little-endian 2c 01 00 00.
-	assert.Equal(t, []byte{0x2c, 1, 0, 0}, rows[3].Wire)
-	assert.True(t, rows[0].Correct())
-	assert.Equal(t, []uint64{1 << 24}, rows[1].Got)
-	assert.Equal(t, []uint64{1, 0, 0, 0}, rows[2].Got, "varint reads four values")
-	assert.True(t, rows[3].Correct())
-	assert.Equal(t, []uint64{0x2c010000}, rows[4].Got)
-	assert.Equal(t, []uint64{44, 1, 0, 0}, rows[5].Got, "0x2c has no continuation bit: 300 becomes 44")
-	for _, r := range []HomogeneityRow{rows[1], rows[2], rows[4], rows[5]} {
-		assert.False(t, r.Correct())
-	}
-	// A varint sender and a fixed-width receiver: too few bytes.
-	rows, err = RunHomogeneity(Varint, []Encoding{BigEndian}, []uint32{300})
-	require.NoError(t, err)
-	assert.Equal(t, []byte{0xac, 0x02}, rows[0].Wire)
-	assert.ErrorContains(t, rows[0].Err, "2 stray bytes")
-	_, err = RunHomogeneity(Encoding(7), []Encoding{BigEndian}, []uint32{1})
-	assert.ErrorContains(t, err, "intro: unknown encoding 7")
-	h, out := HomogeneityTable(rows)
-	assert.Len(t, out[0], len(h))
-}
-
-// Property: every encoding decodes its own output to the same values.
-func TestEncodingRoundTrip(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
-	for range 200 {
-		vs := make([]uint32, r.IntN(8))
-		for i := range vs {
-			vs[i] = r.Uint32() >> r.IntN(32)
-		}
-		for _, e := range []Encoding{LittleEndian, BigEndian, Varint} {
-			got, err := e.Decode(e.Encode(vs))
-			require.NoError(t, err)
-			require.Len(t, got, len(vs))
-			for i := range vs {
-				require.Equal(t, uint64(vs[i]), got[i], "%v %v", e, vs)
-			}
-		}
-	}
-}
-
-func FuzzDecode(f *testing.F) {
-	f.Add([]byte{0x2c, 1, 0, 0}, uint8(0))
-	f.Add([]byte{0xff, 0xff}, uint8(2))
-	f.Add([]byte{}, uint8(1))
-	f.Fuzz(func(t *testing.T, b []byte, e uint8) {
-		enc := Encoding(e % 3)
-		vs, err := enc.Decode(b)
-		if err == nil && enc != Varint {
-			assert.Len(t, vs, len(b)/4)
-		}
-	})
-}
-
-func TestOneAdministrator(t *testing.T) {
-	r, err := RunAdmin(AdminConfig{Seed: 1})
-	require.NoError(t, err)
-	for _, p := range r.Points {
-		if p.Interval < r.Config.Timeout-20*netsim.Millisecond {
-			// a gap between heartbeats is at most interval + 19ms of jitter
-			assert.Zero(t, p.FalseSuspicions, "interval %v", p.Interval)
-		} else if p.Interval > r.Config.Timeout+20*netsim.Millisecond {
-			// every gap exceeds the timeout: one false alarm per heartbeat
-			want := float64(r.Config.Duration) / float64(p.Interval)
-			assert.InDelta(t, want, float64(p.FalseSuspicions), 1, "interval %v", p.Interval)
-		}
-		assert.InDelta(t, float64(r.Config.Duration/p.Interval), float64(p.Heartbeats), 1)
-	}
-	_, err = RunAdmin(AdminConfig{Intervals: []netsim.Time{0}})
-	assert.ErrorContains(t, err, "intro: heartbeat interval 0")
-}
-
-func TestFallacyOutcomes(t *testing.T) {
-	os, err := FallacyOutcomes(1)
-	require.NoError(t, err)
-	var fs []Fallacy
-	for _, o := range os {
-		fs = append(fs, o.Fallacy)
-		assert.NotEmpty(t, o.Naive)
-		assert.NotEmpty(t, o.Aware)
-	}
-	assert.Equal(t, Fallacies(), fs, "all eight, in order")
-	assert.Equal(t, "one request per key: 400ms", os[1].Naive)
-	assert.Equal(t, "one batched request: 20ms", os[1].Aware)
-	assert.Equal(t, "peer assumes its own (big-endian) order: reads 738263040", os[7].Naive)
-	assert.Equal(t, "all-to-all: 9900 msg/s, 5132 GB/month", os[6].Naive)
-	h, rows := FallacyTable(os)
-	assert.Len(t, rows, 8)
-	assert.Len(t, rows[0], len(h))
-}
-
-func TestFallacyNames(t *testing.T) {
-	assert.Len(t, Fallacies(), 8)
-	assert.Equal(t, "the network is reliable", ReliableNetwork.String())
-	assert.Equal(t, "the network is homogeneous", HomogeneousNetwork.String())
-	assert.Equal(t, "Fallacy(99)", Fallacy(99).String())
-	seen := map[string]bool{}
-	for _, f := range Fallacies() {
-		assert.False(t, seen[f.String()])
-		seen[f.String()] = true
-	}
-}
-
-// --- exercises ---
-
-func TestCheckAvailability(t *testing.T) {
-	assert.NoError(t, CheckAvailability(0.999999))
-	assert.NoError(t, CheckAvailability(1-math.Pow(0.01, 3)))
-	assert.ErrorContains(t, CheckAvailability(0.970299), "the probability that all three are up")
-	assert.ErrorContains(t, CheckAvailability(0.99), "expected 0.999999, got 0.99")
-	assert.ErrorContains(t, CheckAvailability(3), "between 0 and 1")
-}
-
-func TestCheckWhichFallacy(t *testing.T) {
-	assert.NoError(t, CheckWhichFallacy(ZeroLatency, ReliableNetwork, HomogeneousNetwork))
-	err := CheckWhichFallacy(NoFallacy, NoFallacy, NoFallacy)
-	assert.ErrorContains(t, err, "3 of 3 wrong")
-	assert.ErrorContains(t, CheckWhichFallacy(ZeroLatency, SecureNetwork, HomogeneousNetwork),
-		`1 of 3 wrong: snippet B: got "the network is secure"`)
-	for _, s := range Snippets {
-		assert.NotEmpty(t, s)
-	}
-}
-
-func TestCheckHeartbeats(t *testing.T) {
-	assert.NoError(t, CheckHeartbeats(2450))
-	assert.ErrorContains(t, CheckHeartbeats(2500), "does not send a heartbeat to itself")
-	assert.ErrorContains(t, CheckHeartbeats(1225), "two messages")
-	assert.ErrorContains(t, CheckHeartbeats(49), "expected 2450")
-}
-
 // --- plots: check the data behind them ---
 
 func TestPlots(t *testing.T) {
@@ -542,6 +372,13 @@ func TestPlots(t *testing.T) {
 	p, err = PlotBandwidth(b)
 	require.NoError(t, err)
 	assert.Contains(t, p.Title.Text, "seed 2")
+	p, err = PlotOverload(b)
+	require.NoError(t, err)
+	assert.Contains(t, p.Title.Text, "seed 2")
+	_, err = PlotBandwidth(BandwidthResult{Points: []BandwidthPoint{{Load: 1.2}}})
+	assert.ErrorContains(t, err, "no load below capacity")
+	_, err = PlotOverload(BandwidthResult{})
+	assert.Error(t, err)
 
 	tp, _ := RunTopology(TopologyConfig{Seed: 3})
 	p, err = PlotTopology(tp)

@@ -26,7 +26,7 @@ func TestMapPoints(t *testing.T) {
 	for _, p := range Problems() {
 		assert.True(t, treated[p], p.String())
 	}
-	assert.Contains(t, pts, MapPoint{Lesson: 7, Problem: UnreliableTime})
+	assert.Contains(t, pts, MapPoint{Lesson: 7, Label: "07", Problem: UnreliableTime})
 	p, err := MapPlot()
 	require.NoError(t, err)
 	var buf bytes.Buffer

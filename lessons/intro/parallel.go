@@ -78,19 +78,23 @@ func SharedMemorySum(items []int, workers int) (SharedResult, error) {
 // MessageSumConfig configures the distributed version: Workers nodes each
 // hold a share of the items (item i lives on worker i mod Workers) and
 // nothing else. A coordinator asks every worker for its partial sum and
-// adds up the replies. Messages take 1–5ms and are lost with probability
-// Loss. Without Retry the coordinator waits Timeout once; with Retry it
-// asks the workers that have not answered again, every Timeout, up to
-// Attempts times in all. Crash names a worker that is down throughout.
+// adds up the replies. Messages take 1–5ms, are lost with probability Loss
+// and delivered twice with probability Duplicate. Without Retry the
+// coordinator waits Timeout once; with Retry it asks the workers that have
+// not answered again, every Timeout, up to Attempts rounds in all. Crash
+// names a worker that is down throughout. Coordinator is the coordinator's
+// code (nil: Coordinate).
 type MessageSumConfig struct {
-	Seed     uint64
-	Items    int // 0 means 1000
-	Workers  int // 0 means 4
-	Loss     float64
-	Retry    bool
-	Attempts int         // 0 means 10
-	Timeout  netsim.Time // 0 means 20ms
-	Crash    netsim.NodeID
+	Seed        uint64
+	Items       int // 0 means 1000
+	Workers     int // 0 means 4
+	Loss        float64
+	Duplicate   float64
+	Retry       bool
+	Attempts    int         // 0 means 10
+	Timeout     netsim.Time // 0 means 20ms
+	Crash       netsim.NodeID
+	Coordinator CoordinatorFunc
 }
 
 // Partial is one worker's share of the picture.
@@ -107,6 +111,7 @@ type MessageSumResult struct {
 	Total    int             // what the coordinator computed
 	Partials []Partial       // what each worker holds, in node order
 	Missing  []netsim.NodeID // workers the coordinator never heard from
+	Rounds   int             // rounds of queries the coordinator sent
 	Messages uint64          // messages sent
 	Lost     uint64          // messages lost
 	// Time is when the coordinator stopped waiting: when the last answer
@@ -131,8 +136,72 @@ func (r MessageSumResult) String() string {
 	return b.String()
 }
 
-type sumQuery struct{ Attempt int }
-type sumReply struct{ Sum, Items int }
+// SumQuery asks a worker for its partial sum, in the coordinator's
+// Round-th round of asking.
+type SumQuery struct{ Round int }
+
+// SumReply is a worker's answer: the sum of its items and how many it has.
+type SumReply struct{ Sum, Items int }
+
+// Coordinator is the coordinator's state in MessageSum: what it knows and
+// how it is configured. A CoordinatorFunc updates it, one event at a time.
+type Coordinator struct {
+	Workers  []netsim.NodeID // whom to ask: w1, w2, …
+	Answered []bool          // Answered[i]: the partial sum of Workers[i] has been added
+	Total    int             // the sum of the partial sums added so far
+	Rounds   int             // rounds of queries sent so far
+	Retry    bool            // ask the silent workers again after Timeout, else give up
+	Attempts int             // at most this many rounds
+	Timeout  netsim.Time
+	// Finished is when the coordinator stopped waiting: the arrival of
+	// the last answer it added, or the moment it gave up.
+	Finished netsim.Time
+}
+
+// Index returns the position of worker id in Workers, or -1.
+func (c *Coordinator) Index(id netsim.NodeID) int { return slices.Index(c.Workers, id) }
+
+// AllAnswered reports whether every worker's partial sum has been added.
+func (c *Coordinator) AllAnswered() bool { return !slices.Contains(c.Answered, false) }
+
+// CoordinatorFunc is a coordinator's code: the simulator calls it with
+// every event of the coordinator node (its start, a message delivered to
+// it, one of its timers firing), and it reacts by updating c and sending
+// messages or setting timers through ctx.
+type CoordinatorFunc func(c *Coordinator, ctx *netsim.Context, ev netsim.Event)
+
+// Coordinate is the coordinator of the lesson: at the start it asks every
+// worker; each answer it adds once (a duplicate is ignored); when its
+// timer fires it asks the workers that are still silent again, or — after
+// Attempts rounds, or at once without Retry — gives up with what it has.
+func Coordinate(c *Coordinator, ctx *netsim.Context, ev netsim.Event) {
+	switch ev.Kind {
+	case netsim.Start, netsim.Timer:
+		if c.AllAnswered() {
+			return // every answer is in
+		}
+		if ev.Kind == netsim.Timer && (!c.Retry || c.Rounds >= c.Attempts) {
+			c.Finished = ctx.Now() // give up: report what we have
+			return
+		}
+		c.Rounds++
+		for i, w := range c.Workers {
+			if !c.Answered[i] {
+				ctx.Send(w, SumQuery{Round: c.Rounds})
+			}
+		}
+		ctx.SetTimer(c.Timeout, nil)
+	case netsim.Receive:
+		reply, ok := ev.Msg.(SumReply)
+		i := c.Index(ev.From)
+		if !ok || i < 0 || c.Answered[i] {
+			return // not an answer, or a duplicate: adding it twice would be wrong
+		}
+		c.Answered[i] = true
+		c.Total += reply.Sum
+		c.Finished = ctx.Now()
+	}
+}
 
 // MessageSum runs the distributed version on the simulator.
 func MessageSum(cfg MessageSumConfig) (MessageSumResult, error) {
@@ -148,11 +217,12 @@ func MessageSum(cfg MessageSumConfig) (MessageSumResult, error) {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 20 * netsim.Millisecond
 	}
-	if cfg.Items < 1 || cfg.Items > 1_000_000 || cfg.Workers < 1 || cfg.Workers > 100 || cfg.Attempts < 1 || cfg.Timeout < 0 {
-		return MessageSumResult{}, fmt.Errorf("intro: message-sum config %+v: want items in [1, 1e6], workers in [1, 100], attempts >= 1, timeout >= 0", cfg)
+	if cfg.Items < 1 || cfg.Items > 1_000_000 || cfg.Workers < 1 || cfg.Workers > 100 || cfg.Attempts < 1 || cfg.Attempts > 1000 || cfg.Timeout < 0 {
+		return MessageSumResult{}, fmt.Errorf("intro: message-sum config: items %d, workers %d, attempts %d, timeout %v: want items in [1, 1e6], workers in [1, 100], attempts in [1, 1000], timeout >= 0",
+			cfg.Items, cfg.Workers, cfg.Attempts, cfg.Timeout)
 	}
-	if !(cfg.Loss >= 0 && cfg.Loss <= 1) {
-		return MessageSumResult{}, fmt.Errorf("intro: loss probability %v not in [0,1]", cfg.Loss)
+	if !(cfg.Loss >= 0 && cfg.Loss <= 1) || !(cfg.Duplicate >= 0 && cfg.Duplicate <= 1) {
+		return MessageSumResult{}, fmt.Errorf("intro: loss probability %v and duplicate probability %v: want both in [0,1]", cfg.Loss, cfg.Duplicate)
 	}
 	items := Items(cfg.Seed, cfg.Items)
 	res := MessageSumResult{Config: cfg, Expected: Sum(items)}
@@ -164,39 +234,16 @@ func MessageSum(cfg MessageSumConfig) (MessageSumResult, error) {
 		return res, fmt.Errorf("intro: crash %q: no such worker; want one of w1…w%d", cfg.Crash, cfg.Workers)
 	}
 	sim, err := netsim.New(netsim.Config{Seed: cfg.Seed, NoTrace: true, DefaultLink: netsim.Link{
-		Loss: cfg.Loss, Delay: netsim.Uniform(netsim.Millisecond, 5*netsim.Millisecond)}})
+		Loss: cfg.Loss, Duplicate: cfg.Duplicate, Delay: netsim.Uniform(netsim.Millisecond, 5*netsim.Millisecond)}})
 	if err != nil {
 		return res, err
 	}
-	got := make([]bool, cfg.Workers)
-	attempts := 0
-	coord := netsim.NodeFunc(func(ctx *netsim.Context, ev netsim.Event) {
-		switch ev.Kind {
-		case netsim.Start, netsim.Timer:
-			if ev.Kind == netsim.Timer && !slices.Contains(got, false) {
-				return // every answer is in: done at the last one's arrival
-			}
-			if ev.Kind == netsim.Timer && (!cfg.Retry || attempts >= cfg.Attempts) {
-				res.Time = ctx.Now() // give up: report what we have
-				return
-			}
-			attempts++
-			for w, id := range ids {
-				if !got[w] {
-					ctx.Send(id, sumQuery{attempts})
-				}
-			}
-			ctx.SetTimer(cfg.Timeout, nil)
-		case netsim.Receive:
-			w := slices.Index(ids, ev.From)
-			if !got[w] { // a duplicate answer must not be counted twice
-				got[w] = true
-				res.Total += ev.Msg.(sumReply).Sum
-				res.Time = ctx.Now()
-			}
-		}
-	})
-	if err := sim.AddNode("coordinator", coord); err != nil {
+	handle := cfg.Coordinator
+	if handle == nil {
+		handle = Coordinate
+	}
+	c := &Coordinator{Workers: ids, Answered: make([]bool, len(ids)), Retry: cfg.Retry, Attempts: cfg.Attempts, Timeout: cfg.Timeout}
+	if err := sim.AddNode("coordinator", netsim.NodeFunc(func(ctx *netsim.Context, ev netsim.Event) { handle(c, ctx, ev) })); err != nil {
 		return res, err
 	}
 	for w, id := range ids {
@@ -208,7 +255,7 @@ func MessageSum(cfg MessageSumConfig) (MessageSumResult, error) {
 		res.Partials = append(res.Partials, p)
 		err := sim.AddNode(id, netsim.NodeFunc(func(ctx *netsim.Context, ev netsim.Event) {
 			if ev.Kind == netsim.Receive {
-				ctx.Send(ev.From, sumReply{p.Sum, p.Items})
+				ctx.Send(ev.From, SumReply{p.Sum, p.Items})
 			}
 		}))
 		if err != nil {
@@ -221,13 +268,14 @@ func MessageSum(cfg MessageSumConfig) (MessageSumResult, error) {
 		}
 	}
 	if err := sim.Run(netsim.Forever); err != nil {
-		return res, err
+		return res, fmt.Errorf("intro: message sum (seed %d): %w", cfg.Seed, err)
 	}
-	for w, ok := range got {
-		if !ok {
+	for w, ok := range c.Answered {
+		if !ok && w < len(ids) {
 			res.Missing = append(res.Missing, ids[w])
 		}
 	}
+	res.Total, res.Rounds, res.Time = c.Total, c.Rounds, c.Finished
 	st := sim.Stats()
 	res.Messages, res.Lost = st.Sent, st.Lost
 	return res, nil

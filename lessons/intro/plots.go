@@ -7,9 +7,9 @@ import (
 	"github.com/dslessons/course/pkg/plots"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"image/color"
 )
 
 func wrapErr(err error) error {
@@ -19,15 +19,18 @@ func wrapErr(err error) error {
 	return nil
 }
 
-func addLine(p *plot.Plot, name string, xys plotter.XYs, i int, dashed bool, points bool) error {
+// addLine adds a series drawn in the course style's i-th colour: a line
+// (solid, or in the i-th dash pattern when dashed), with the i-th marker
+// at each point when points is true.
+func addLine(p *plot.Plot, lg *plots.Legend, name string, xys plotter.XYs, i int, dashed bool, points bool) error {
 	l, err := plotter.NewLine(xys)
 	if err != nil {
 		return wrapErr(err)
 	}
-	l.Color = plotutil.Color(i)
+	l.Color = plots.Color(i)
 	l.Width = vg.Points(1.5)
 	if dashed {
-		l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+		l.Dashes = plots.Dashes(1)
 	}
 	p.Add(l)
 	if points {
@@ -35,27 +38,42 @@ func addLine(p *plot.Plot, name string, xys plotter.XYs, i int, dashed bool, poi
 		if err != nil {
 			return wrapErr(err)
 		}
-		s.Color = plotutil.Color(i)
-		s.Shape = plotutil.Shape(i)
+		s.Color = plots.Color(i)
+		s.Shape = plots.Shape(i)
 		s.Radius = vg.Points(3)
 		p.Add(s)
-		p.Legend.Add(name, l, s)
+		lg.Add(name, l, s)
 		return nil
 	}
-	p.Legend.Add(name, l)
+	lg.Add(name, l)
 	return nil
 }
 
-func addScatter(p *plot.Plot, name string, xys plotter.XYs, i int) error {
+// addScatter adds markers only, in the i-th colour and shape.
+func addScatter(p *plot.Plot, lg *plots.Legend, name string, xys plotter.XYs, i int) error {
 	s, err := plotter.NewScatter(xys)
 	if err != nil {
 		return wrapErr(err)
 	}
-	s.Color = plotutil.Color(i)
-	s.Shape = draw.CircleGlyph{}
+	s.Color = plots.Color(i)
+	s.Shape = plots.Shape(i)
 	s.Radius = vg.Points(3.5)
 	p.Add(s)
-	p.Legend.Add(name, s)
+	lg.Add(name, s)
+	return nil
+}
+
+// guide adds a dotted reference line (a capacity, a moment) in grey.
+func guide(p *plot.Plot, lg *plots.Legend, name string, xys plotter.XYs) error {
+	l, err := plotter.NewLine(xys)
+	if err != nil {
+		return wrapErr(err)
+	}
+	l.Color = color.Gray{Y: 90}
+	l.Width = vg.Points(1.2)
+	l.Dashes = plots.Dashes(2)
+	p.Add(l)
+	lg.Add(name, l)
 	return nil
 }
 
@@ -82,20 +100,24 @@ func PlotUnreliable(r UnreliableResult) (*plot.Plot, error) {
 	p.Title.Text = fmt.Sprintf("\"The network is reliable\": %d requests per point (seed %d)", r.Config.Requests, r.Config.Seed)
 	p.X.Label.Text = "probability that a message is lost"
 	p.Y.Label.Text = "requests answered (%)"
-	if err := addLine(p, fmt.Sprintf("retries, %d attempts: model", r.Config.Attempts), fRetry, 0, true, false); err != nil {
+	p.Add(plotter.NewGrid())
+	lg, err := plots.NewLegend(p, false, true)
+	if err != nil {
 		return nil, err
 	}
-	if err := addScatter(p, fmt.Sprintf("retries, %d attempts: simulated", r.Config.Attempts), retry, 0); err != nil {
+	if err := addLine(p, lg, fmt.Sprintf("retries, %d attempts: model", r.Config.Attempts), fRetry, 0, true, false); err != nil {
 		return nil, err
 	}
-	if err := addLine(p, "sends once: model (1-p)²", fNaive, 1, true, false); err != nil {
+	if err := addScatter(p, lg, fmt.Sprintf("retries, %d attempts: simulated", r.Config.Attempts), retry, 0); err != nil {
 		return nil, err
 	}
-	if err := addScatter(p, "sends once: simulated", naive, 1); err != nil {
+	if err := addLine(p, lg, "sends once: model (1-p)²", fNaive, 1, true, false); err != nil {
+		return nil, err
+	}
+	if err := addScatter(p, lg, "sends once: simulated", naive, 1); err != nil {
 		return nil, err
 	}
 	p.Y.Min, p.Y.Max = 0, 102
-	p.Legend.Left, p.Legend.Top = false, false
 	return p, nil
 }
 
@@ -119,58 +141,139 @@ func PlotLatency(r LatencyResult) (*plot.Plot, error) {
 	plots.LogY(p)
 	p.X.Tick.Marker = ticksAt(xsOf(chatty)...)
 	p.Y.Tick.Marker = powersOfTen{}
-	if err := addLine(p, fmt.Sprintf("chatty: %d round trips", r.Keys), chatty, 1, false, true); err != nil {
+	p.Add(plotter.NewGrid())
+	lg, err := plots.NewLegend(p, true, false)
+	if err != nil {
 		return nil, err
 	}
-	if err := addLine(p, "batched: 1 round trip", batched, 0, false, true); err != nil {
+	if err := addLine(p, lg, fmt.Sprintf("chatty: %d round trips", r.Keys), chatty, 1, false, true); err != nil {
+		return nil, err
+	}
+	if err := addLine(p, lg, "batched: 1 round trip", batched, 0, false, true); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-// PlotBandwidth draws mean and 99th-percentile latency against offered
-// load, with the M/D/1 model below capacity, on a log y axis.
+// PlotBandwidth draws, for the loads below capacity, the mean and
+// 99th-percentile time from send to arrival against the offered load,
+// with the M/D/1 model, on a log y axis. Loads at or above capacity have
+// no steady state and are left out (see PlotOverload).
 func PlotBandwidth(r BandwidthResult) (*plot.Plot, error) {
+	var mean, p99 plotter.XYs
+	top := 0.0
+	for _, pt := range r.Points {
+		if pt.Steady() {
+			mean = append(mean, plotter.XY{X: pt.Load, Y: pt.MeanLatency})
+			p99 = append(p99, plotter.XY{X: pt.Load, Y: pt.P99Latency})
+			top = max(top, pt.Load)
+		}
+	}
+	if len(mean) == 0 {
+		return nil, fmt.Errorf("intro: no load below capacity to plot")
+	}
+	var model plotter.XYs
+	for rho := 0.05; rho <= max(top, 0.97)+1e-9; rho += 0.01 {
+		model = append(model, plotter.XY{X: rho, Y: MD1Latency(r.Capacity, rho, r.Config.Delay)})
+	}
+	p := plots.New()
+	p.Title.Text = fmt.Sprintf("Below capacity: a %g MB/s link, %d-byte messages (seed %d)",
+		r.Config.Bandwidth/1e6, r.Config.MsgSize, r.Config.Seed)
+	p.X.Label.Text = "offered load (fraction of the link's capacity)"
+	p.Y.Label.Text = "time from send to arrival (ms, log)"
+	plots.LogY(p)
+	p.Add(plotter.NewGrid())
+	lg, err := plots.NewLegend(p, true, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := addLine(p, lg, "p99, simulated", p99, 1, false, true); err != nil {
+		return nil, err
+	}
+	if err := addLine(p, lg, "mean, simulated", mean, 0, false, true); err != nil {
+		return nil, err
+	}
+	if err := addLine(p, lg, "mean, M/D/1 model", model, 2, true, false); err != nil {
+		return nil, err
+	}
+	ymax := 1000.0
+	if err := guide(p, lg, "capacity (load 1)", plotter.XYs{{X: 1, Y: 1}, {X: 1, Y: ymax}}); err != nil {
+		return nil, err
+	}
+	p.X.Min, p.X.Max = 0, 1.05
+	p.X.Tick.Marker = ticksAt(0, 0.2, 0.4, 0.6, 0.8, 1)
+	p.Y.Tick.Marker = ticksAt(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+	p.Y.Min, p.Y.Max = 5, 100
+	for _, xy := range p99 {
+		p.Y.Max = max(p.Y.Max, 2*xy.Y)
+	}
+	p.Y.Max = min(p.Y.Max, ymax)
+	return p, nil
+}
+
+// PlotOverload draws the time from send to arrival against the time the
+// message was sent, one line per load (mean per BinWidth of send times),
+// with the fluid model (ρ-1)·t dashed for the loads above capacity. Below
+// capacity the line stays flat; above it climbs for as long as the
+// overload lasts: there is no steady state, and so no "mean latency".
+func PlotOverload(r BandwidthResult) (*plot.Plot, error) {
 	if len(r.Points) == 0 {
 		return nil, fmt.Errorf("intro: no points to plot")
 	}
-	var mean, p99, model plotter.XYs
-	for _, pt := range r.Points {
-		mean = append(mean, plotter.XY{X: pt.Load, Y: pt.MeanLatency})
-		p99 = append(p99, plotter.XY{X: pt.Load, Y: pt.P99Latency})
-	}
-	mu := r.Capacity
-	for rho := 0.05; rho <= 0.97; rho += 0.01 {
-		model = append(model, plotter.XY{X: rho, Y: (1/mu+rho/(2*mu*(1-rho)))*1e3 + float64(r.Config.Delay)/1e6})
-	}
 	p := plots.New()
-	p.Title.Text = fmt.Sprintf("\"Bandwidth is infinite\": a %g MB/s link, %d-byte messages (seed %d)",
-		r.Config.Bandwidth/1e6, r.Config.MsgSize, r.Config.Seed)
-	p.X.Label.Text = "offered load (fraction of the link's capacity)"
-	p.Y.Label.Text = "latency (ms, log)"
-	plots.LogY(p)
-	if err := addLine(p, "p99, simulated", p99, 1, false, true); err != nil {
-		return nil, err
-	}
-	if err := addLine(p, "mean, simulated", mean, 0, false, true); err != nil {
-		return nil, err
-	}
-	if err := addLine(p, "mean, M/D/1 model", model, 2, true, false); err != nil {
-		return nil, err
-	}
-	capLine, err := plotter.NewLine(plotter.XYs{{X: 1, Y: 5}, {X: 1, Y: 5000}})
+	p.Title.Text = fmt.Sprintf("Above capacity the queue only grows: %g MB/s link (seed %d)", r.Config.Bandwidth/1e6, r.Config.Seed)
+	p.X.Label.Text = "time the message was sent (s)"
+	p.Y.Label.Text = "time from send to arrival (s)"
+	p.Add(plotter.NewGrid())
+	lg, err := plots.NewLegend(p, true, false)
 	if err != nil {
-		return nil, wrapErr(err)
+		return nil, err
 	}
-	capLine.Color = plotutil.Color(3)
-	capLine.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
-	p.Add(capLine)
-	p.Legend.Add("capacity", capLine)
-	p.Legend.Top, p.Legend.Left = true, true
-	p.Legend.XOffs = vg.Points(10)
-	p.X.Tick.Marker = ticksAt(0, 0.2, 0.4, 0.6, 0.8, 1, 1.2, 1.4, 1.6)
-	p.Y.Tick.Marker = powersOfTen{}
-	p.Y.Min, p.Y.Max = 5, 5000
+	end := float64(r.Config.Duration) / 1e9
+	for i := len(r.Points) - 1; i >= 0; i-- {
+		pt := r.Points[i]
+		var xys plotter.XYs
+		for _, b := range pt.Waits {
+			if b.Messages > 0 {
+				xys = append(xys, plotter.XY{X: (float64(b.Sent) - float64(BinWidth)/2) / 1e9, Y: b.Mean / 1e3})
+			}
+		}
+		if len(xys) == 0 {
+			continue
+		}
+		k := len(r.Points) - 1 - i
+		l, err := plotter.NewLine(xys)
+		if err != nil {
+			return nil, wrapErr(err)
+		}
+		l.Color, l.Width = plots.Color(k), vg.Points(1.8)
+		// A marker on every tenth bin tells the lines apart without colour.
+		var marks plotter.XYs
+		for j := 4; j < len(xys); j += 10 {
+			marks = append(marks, xys[j])
+		}
+		sc, err := plotter.NewScatter(marks)
+		if err != nil {
+			return nil, wrapErr(err)
+		}
+		sc.Color, sc.Shape, sc.Radius = plots.Color(k), plots.Shape(k), vg.Points(3.5)
+		p.Add(l, sc)
+		lg.Add(fmt.Sprintf("load %.2f", pt.Load), l, sc)
+		if pt.Steady() {
+			continue
+		}
+		m, err := plotter.NewLine(plotter.XYs{{X: 0, Y: OverloadWait(r.Capacity, pt.Load, 0, r.Config.Delay) / 1e3},
+			{X: end, Y: OverloadWait(r.Capacity, pt.Load, r.Config.Duration, r.Config.Delay) / 1e3}})
+		if err != nil {
+			return nil, wrapErr(err)
+		}
+		m.Color, m.Width, m.Dashes = color.Gray{Y: 60}, vg.Points(1), plots.Dashes(2)
+		p.Add(m)
+		lg.Avoid(m)
+	}
+	lg.Add("model (Exercise 2 derives it)", &plotter.Line{LineStyle: draw.LineStyle{Color: color.Gray{Y: 60}, Width: vg.Points(1), Dashes: plots.Dashes(2)}})
+	p.X.Min, p.X.Max = 0, end
+	p.Y.Min = 0
 	return p, nil
 }
 
@@ -178,10 +281,10 @@ func PlotBandwidth(r BandwidthResult) (*plot.Plot, error) {
 // clients, with the time of the topology change.
 func PlotTopology(r TopologyResult) (*plot.Plot, error) {
 	bin := float64(r.Config.Bin) / 1e9
-	series := func(x TopologyRun, shift float64) plotter.XYs {
+	series := func(x TopologyRun) plotter.XYs {
 		var xys plotter.XYs
 		for i, n := range x.PerBin {
-			xys = append(xys, plotter.XY{X: (float64(i)+0.5)*bin + shift, Y: float64(n)})
+			xys = append(xys, plotter.XY{X: (float64(i) + 0.5) * bin, Y: float64(n)})
 		}
 		return xys
 	}
@@ -192,26 +295,26 @@ func PlotTopology(r TopologyResult) (*plot.Plot, error) {
 	p.Title.Text = fmt.Sprintf("\"Topology doesn't change\": link r1→server cut at %s (seed %d)", fmtSec(r.Config.ChangeAt), r.Config.Seed)
 	p.X.Label.Text = "time (s)"
 	p.Y.Label.Text = fmt.Sprintf("packets delivered per %gms", bin*1e3)
-	if err := addLine(p, fmt.Sprintf("switches router after %d missed acks", r.Config.Misses), series(r.Adaptive, 0), 0, false, true); err != nil {
+	p.Add(plotter.NewGrid())
+	lg, err := plots.NewLegend(p, false, true)
+	if err != nil {
 		return nil, err
 	}
-	if err := addLine(p, "hard-coded route via r1", series(r.HardCoded, 0), 1, true, true); err != nil {
+	if err := addLine(p, lg, fmt.Sprintf("switches router after %d missed acks", r.Config.Misses), series(r.Adaptive), 0, false, true); err != nil {
+		return nil, err
+	}
+	if err := addLine(p, lg, "hard-coded route via r1", series(r.HardCoded), 1, true, true); err != nil {
 		return nil, err
 	}
 	maxY := float64(r.Config.Bin/r.Config.Interval) + 2
-	change, err := plotter.NewLine(plotter.XYs{{X: float64(r.Config.ChangeAt) / 1e9, Y: 0}, {X: float64(r.Config.ChangeAt) / 1e9, Y: maxY}})
-	if err != nil {
-		return nil, wrapErr(err)
+	at := float64(r.Config.ChangeAt) / 1e9
+	if err := guide(p, lg, "link cut", plotter.XYs{{X: at, Y: 0}, {X: at, Y: maxY}}); err != nil {
+		return nil, err
 	}
-	change.Color = plotutil.Color(3)
-	change.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
-	p.Add(change)
-	p.Legend.Add("link cut", change)
 	p.Y.Min, p.Y.Max = 0, maxY+5
 	p.X.Min, p.X.Max = 0, float64(r.Config.Duration)/1e9
 	p.X.Tick.Marker = ticksAt(0, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5)
 	p.Y.Tick.Marker = ticksAt(0, 5, 10, 15, 20, 30, 40, 50)
-	p.Legend.Top = true
 	return p, nil
 }
 
@@ -234,10 +337,15 @@ func PlotCost(r CostResult) (*plot.Plot, error) {
 	plots.LogY(p)
 	p.X.Tick.Marker = ticksAt(xsOf(all)...)
 	p.Y.Tick.Marker = powersOfTen{}
-	if err := addLine(p, "all-to-all: n(n-1)", all, 1, false, true); err != nil {
+	p.Add(plotter.NewGrid())
+	lg, err := plots.NewLegend(p, true, false)
+	if err != nil {
 		return nil, err
 	}
-	if err := addLine(p, "to one monitor: n-1", mon, 0, false, true); err != nil {
+	if err := addLine(p, lg, "all-to-all: n(n-1)", all, 1, false, true); err != nil {
+		return nil, err
+	}
+	if err := addLine(p, lg, "to one monitor: n-1", mon, 0, false, true); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -255,6 +363,11 @@ func PlotAvailability(rs ...AvailabilityResult) (*plot.Plot, error) {
 	p.Y.Label.Text = "fraction of time down, 1 - A (log)"
 	plots.LogY(p)
 	p.Y.Tick.Marker = powersOfTen{}
+	p.Add(plotter.NewGrid())
+	lg, err := plots.NewLegend(p, false, false)
+	if err != nil {
+		return nil, err
+	}
 	for i, r := range rs {
 		var sim, f plotter.XYs
 		for _, pt := range r.Points {
@@ -263,15 +376,14 @@ func PlotAvailability(rs ...AvailabilityResult) (*plot.Plot, error) {
 			}
 			f = append(f, plotter.XY{X: float64(pt.Replicas), Y: 1 - pt.Formula})
 		}
-		if err := addLine(p, fmt.Sprintf("a = %g: (1-a)^k", r.Config.A), f, i, true, false); err != nil {
+		if err := addLine(p, lg, fmt.Sprintf("a = %g: (1-a)^k", r.Config.A), f, i, true, false); err != nil {
 			return nil, err
 		}
-		if err := addScatter(p, fmt.Sprintf("a = %g: simulated (seed %d)", r.Config.A, r.Config.Seed), sim, i); err != nil {
+		if err := addScatter(p, lg, fmt.Sprintf("a = %g: simulated (seed %d)", r.Config.A, r.Config.Seed), sim, i); err != nil {
 			return nil, err
 		}
 	}
 	p.X.Tick.Marker = plot.ConstantTicks(intTicks(rs[0].Config.MaxReplicas))
-	p.Legend.Left = true
 	return p, nil
 }
 
@@ -303,10 +415,15 @@ func PlotScale(r ScaleResult) (*plot.Plot, error) {
 	plots.LogY(p)
 	p.X.Tick.Marker = ticksAt(xsOf(sim)...)
 	p.Y.Tick.Marker = ticksAt(1, 2, 5, 10, 20, 50, 100)
-	if err := addLine(p, "ideal: k workers, k times faster", ideal, 2, true, false); err != nil {
+	p.Add(plotter.NewGrid())
+	lg, err := plots.NewLegend(p, true, false)
+	if err != nil {
 		return nil, err
 	}
-	if err := addLine(p, "simulated", sim, 0, false, true); err != nil {
+	if err := addLine(p, lg, "ideal: k workers, k times faster", ideal, 2, true, false); err != nil {
+		return nil, err
+	}
+	if err := addLine(p, lg, "simulated", sim, 0, false, true); err != nil {
 		return nil, err
 	}
 	return p, nil

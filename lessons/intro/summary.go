@@ -40,8 +40,10 @@ func FallacyOutcomes(seed uint64) ([]FallacyOutcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	out = append(out, FallacyOutcome{InfiniteBandwidth, fmt.Sprintf("1 MB/s link, %.0f msg/s capacity", b.Capacity),
-		fmt.Sprintf("offers 1.3× capacity: %.0f msg/s delivered, mean latency %.0fms", b.Points[1].Throughput, b.Points[1].MeanLatency),
+	late, _ := b.Points[1].WaitAt(b.Config.Duration)
+	out = append(out, FallacyOutcome{InfiniteBandwidth, fmt.Sprintf("1 MB/s link, %.0f msg/s capacity, %s of sending", b.Capacity, fmtSec(b.Config.Duration)),
+		fmt.Sprintf("offers 1.3× capacity: %.0f msg/s delivered; the last messages wait %.1fs, and the wait grows as long as the overload lasts",
+			b.Points[1].Throughput, late/1e3),
 		fmt.Sprintf("stays at 0.5×: mean latency %.1fms", b.Points[0].MeanLatency)})
 
 	s, err := RunSecurity(SecurityConfig{Seed: seed})

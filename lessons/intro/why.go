@@ -139,23 +139,6 @@ func fmtHours(h float64) string {
 	return fmt.Sprintf("%.1f seconds", h*3600)
 }
 
-// CheckAvailability checks the exercise "predict the availability of 3
-// independent replicas that are each up 99% of the time".
-func CheckAvailability(prediction float64) error {
-	want, _ := Availability(0.99, 3)
-	if math.Abs(prediction-want) <= 1e-9 {
-		return nil
-	}
-	hint := "hint: the service is down only when all three are down at once, and each is down 1% of the time"
-	switch {
-	case math.Abs(prediction-0.97) < 1e-9 || math.Abs(prediction-0.99*0.99*0.99) < 1e-9:
-		hint = "hint: that is the probability that all three are up; the service needs only one"
-	case prediction > 1 || prediction < 0:
-		hint = "hint: an availability is a probability, between 0 and 1"
-	}
-	return fmt.Errorf("expected %.6f, got %v. %s", want, prediction, hint)
-}
-
 // ReplicaSite is a replica at some distance from a client.
 type ReplicaSite struct {
 	Name   string

@@ -1,7 +1,10 @@
 // Package logicaltime is the code behind the lesson "Logical time and
 // Lamport timestamps" (notebooks/07-logical-time-lamport.ipynb): the
-// syllabus's four-node example, the lesson's seeded random executions, the
-// pictures, and the checks of the exercises.
+// course notes' four-node example, the lesson's seeded random executions,
+// the pictures, a chat run on the network simulator exported for ShiViz
+// (ChatRun, WriteShiVizLog), and the lesson's exercises (Lesson,
+// Exercise1–3, declared with pkg/exercise: per-student executions and a
+// code exercise judged on hidden cases and replays).
 //
 // Every claim the notebook makes is asserted in this package's tests.
 package logicaltime

@@ -3,12 +3,17 @@ package logicaltime
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 
+	"github.com/dslessons/course/pkg/exercise"
 	"github.com/dslessons/course/pkg/history"
 	"github.com/dslessons/course/pkg/lamport"
 )
+
+// Lesson holds the exercises of notebook 07.
+var Lesson = exercise.NewLesson("07-logical-time-lamport", "Logical time and Lamport timestamps")
 
 // ExerciseHistory is the execution of Exercise 1: three nodes, nine
 // events. Events are named by node and position: b2 is B's second event.
@@ -26,95 +31,6 @@ func ExerciseHistory() (*history.History, error) {
 	return b.Build()
 }
 
-// CheckPrediction checks Exercise 1: a predicted Lamport timestamp for
-// every event of ExerciseHistory, keyed by event name.
-func CheckPrediction(pred map[string]lamport.Timestamp) error {
-	h, err := ExerciseHistory()
-	if err != nil {
-		return err
-	}
-	run, err := lamport.Replay(h)
-	if err != nil {
-		return err
-	}
-	var missing, wrong []string
-	for e := range h.Events {
-		name := h.Name(e)
-		got, ok := pred[name]
-		if !ok {
-			missing = append(missing, name)
-			continue
-		}
-		if got != run.Stamps[e] {
-			wrong = append(wrong, fmt.Sprintf("%s: expected %d, got %d", name, run.Stamps[e], got))
-		}
-	}
-	var unknown []string
-	for name := range pred {
-		if _, err := h.EventByLabel(name); err != nil {
-			unknown = append(unknown, name)
-		}
-	}
-	slices.Sort(unknown)
-	var problems []string
-	if len(missing) > 0 {
-		problems = append(problems, "no prediction for "+strings.Join(missing, ", "))
-	}
-	if len(unknown) > 0 {
-		problems = append(problems, "no such event: "+strings.Join(unknown, ", "))
-	}
-	if len(wrong) > 0 {
-		problems = append(problems, strings.Join(wrong, "; "))
-	}
-	if len(problems) == 0 {
-		return nil
-	}
-	hint := "hint: a local or send event adds 1 to its node's counter; a receive takes max(own, message) + 1."
-	return fmt.Errorf("%s. %s", strings.Join(problems, ". "), hint)
-}
-
-// CheckReceiveRule checks Exercise 2: a receive rule that must give the same
-// timestamps as Lamport's on many random executions (and on the syllabus
-// example). The first disagreement is reported.
-func CheckReceiveRule(rule lamport.ReceiveRule) error {
-	if rule == nil {
-		return fmt.Errorf("no receive rule given (nil). hint: write a func(own, msg lamport.Timestamp) lamport.Timestamp")
-	}
-	var hs []*history.History
-	if h, err := SyllabusExample(); err == nil {
-		hs = append(hs, h)
-	}
-	for seed := uint64(1); seed <= 200; seed++ {
-		h, err := history.Random(history.RandomConfig{Nodes: 4, Events: 30, SendProb: 0.5, Seed: seed})
-		if err != nil {
-			return err
-		}
-		hs = append(hs, h)
-	}
-	for _, h := range hs {
-		ref, err := lamport.Replay(h)
-		if err != nil {
-			return err
-		}
-		got, err := lamport.ReplayWith(h, rule)
-		if err != nil {
-			return err
-		}
-		for e, ev := range h.Events {
-			if ev.Kind != history.Receive {
-				continue
-			}
-			if got.Stamps[e] != ref.Stamps[e] {
-				m := h.Messages[ev.Msg]
-				own := Timestamp0(ref, e)
-				return fmt.Errorf("receiving a message stamped %d at a node whose counter is %d: expected %d, got %d. hint: the new counter must exceed both the node's own counter and the message's timestamp",
-					ref.Stamps[m.Send], own, ref.Stamps[e], got.Stamps[e])
-			}
-		}
-	}
-	return nil
-}
-
 // Timestamp0 returns the counter of event e's node just before e.
 func Timestamp0(r *lamport.Run, e int) lamport.Timestamp {
 	n := r.History.Events[e].Node
@@ -124,46 +40,14 @@ func Timestamp0(r *lamport.Run, e int) lamport.Timestamp {
 	return r.After[e-1][n]
 }
 
-// ExerciseSeed is the seed of Exercise 3's execution.
+// ExerciseSeed is the seed of Exercise 3's execution in the example
+// variant.
 const ExerciseSeed = 2027
 
-// MisleadingHistory is the execution of Exercise 3, with events named
-// a1, a2, …, b1, … by node and position.
+// MisleadingHistory is the example execution of Exercise 3, with events
+// named a1, a2, …, b1, … by node and position.
 func MisleadingHistory() (*history.History, error) {
 	return RandomHistory(ExerciseSeed)
-}
-
-// CheckMisleadingPair checks Exercise 3: two events a and b of
-// MisleadingHistory with LT(a) < LT(b) that are nevertheless concurrent.
-func CheckMisleadingPair(a, b string) error {
-	h, err := MisleadingHistory()
-	if err != nil {
-		return err
-	}
-	run, err := lamport.Replay(h)
-	if err != nil {
-		return err
-	}
-	if a == "" || b == "" {
-		return fmt.Errorf("expected two event names, got %q and %q. hint: look for events on different nodes with no chain of messages between them", a, b)
-	}
-	ea, err := h.EventByLabel(a)
-	if err != nil {
-		return fmt.Errorf("there is no event %q. hint: names are a node letter and a position, like c3", a)
-	}
-	eb, err := h.EventByLabel(b)
-	if err != nil {
-		return fmt.Errorf("there is no event %q. hint: names are a node letter and a position, like c3", b)
-	}
-	if !(run.Stamps[ea] < run.Stamps[eb]) {
-		return fmt.Errorf("expected LT(%s) < LT(%s), got LT(%s) = %d and LT(%s) = %d. hint: swap them, or pick another pair",
-			a, b, a, run.Stamps[ea], b, run.Stamps[eb])
-	}
-	if rel := h.Relate(ea, eb); rel != history.Concurrent {
-		return fmt.Errorf("expected %s and %s to be concurrent, but %s %s %s. hint: a pair is concurrent when no chain of same-node steps and messages leads from one to the other",
-			a, b, a, rel, b)
-	}
-	return nil
 }
 
 // hiddenEvents counts the events of h (untimed, drawn at their positions)
@@ -190,3 +74,238 @@ func hiddenEvents(h *history.History) int {
 	}
 	return n
 }
+
+// PredictionHistory is the execution of Exercise 1 for a variant's seed:
+// ExerciseHistory for seed 0 (the example), otherwise a random execution
+// of three nodes and nine events named a1, b1, … by node and position.
+func PredictionHistory(seed uint64) (*history.History, error) {
+	if seed == 0 {
+		return ExerciseHistory()
+	}
+	h, err := history.Random(history.RandomConfig{Nodes: 3, Events: 9, SendProb: 0.5, Seed: seed})
+	if err != nil {
+		return nil, err
+	}
+	return NameEvents(h), nil
+}
+
+// goodPrediction reports whether h makes a fair Exercise 1: at least two
+// receives, one where the message's timestamp is ahead of the receiver's
+// counter (so the max matters) and one where it is not.
+func goodPrediction(h *history.History) bool {
+	r, err := lamport.Replay(h)
+	if err != nil {
+		return false
+	}
+	ahead, behind := 0, 0
+	for e, ev := range h.Events {
+		if ev.Kind != history.Receive {
+			continue
+		}
+		if r.Stamps[h.Messages[ev.Msg].Send] > Timestamp0(r, e) {
+			ahead++
+		} else {
+			behind++
+		}
+	}
+	return ahead >= 1 && behind >= 1
+}
+
+// DrawSeed draws seeds from v until ok accepts the history make gives for
+// them (at most 1000 tries; example otherwise). The example variant gets
+// example. Lessons use it to give each student an execution of their own
+// that still makes a fair exercise.
+func DrawSeed(v exercise.Variant, example uint64, build func(uint64) (*history.History, error), ok func(*history.History) bool) uint64 {
+	if v.Example() {
+		return example
+	}
+	r := v.Rand()
+	for range 1000 {
+		seed := 1 + r.Uint64N(1_000_000)
+		if h, err := build(seed); err == nil && ok(h) {
+			return seed
+		}
+	}
+	return example
+}
+
+// Exercise1 asks for every event's Lamport timestamp, worked out by hand.
+var Exercise1 = exercise.NewValue(Lesson, "Exercise 1", exercise.ValueSpec[uint64, map[string]lamport.Timestamp]{
+	Params: func(v exercise.Variant) uint64 { return DrawSeed(v, 0, PredictionHistory, goodPrediction) },
+	Describe: func(seed uint64) string {
+		h, err := PredictionHistory(seed)
+		if err != nil {
+			return err.Error()
+		}
+		return "the execution:\n" + strings.TrimRight(h.String(), "\n")
+	},
+	Judge: func(seed uint64, pred map[string]lamport.Timestamp) exercise.Verdict {
+		h, err := PredictionHistory(seed)
+		if err != nil {
+			return exercise.Wrong(err.Error(), "")
+		}
+		run, err := lamport.Replay(h)
+		if err != nil {
+			return exercise.Wrong(err.Error(), "")
+		}
+		var missing, wrong []string
+		noMax, noInc := 0, 0
+		for e, ev := range h.Events {
+			name := h.Name(e)
+			got, ok := pred[name]
+			if !ok {
+				missing = append(missing, name)
+				continue
+			}
+			if got == run.Stamps[e] {
+				continue
+			}
+			wrong = append(wrong, name)
+			if ev.Kind == history.Receive {
+				own, msg := Timestamp0(run, e), run.Stamps[h.Messages[ev.Msg].Send]
+				switch got {
+				case own + 1:
+					noMax++
+				case max(own, msg):
+					noInc++
+				}
+			}
+		}
+		var unknown []string
+		for name := range pred {
+			if _, err := h.EventByLabel(name); err != nil {
+				unknown = append(unknown, name)
+			}
+		}
+		slices.Sort(unknown)
+		if len(missing)+len(wrong)+len(unknown) == 0 {
+			return exercise.Right()
+		}
+		var why []string
+		if len(missing) > 0 {
+			why = append(why, "no prediction for "+strings.Join(missing, ", "))
+		}
+		if len(unknown) > 0 {
+			why = append(why, "no such event: "+strings.Join(unknown, ", "))
+		}
+		if noMax > 0 {
+			why = append(why, fmt.Sprintf("%d receive(s) ignore the message's timestamp", noMax))
+		}
+		if noInc > 0 {
+			why = append(why, fmt.Sprintf("%d receive(s) take the max but do not add 1", noInc))
+		}
+		return exercise.WrongParts(wrong, strings.Join(why, "; "),
+			"a local or send event adds 1 to its node's counter; a receive takes max(own counter, message's timestamp) + 1; work through the events in the order printed")
+	},
+})
+
+// ReceiveInput is one call of a Lamport receive rule (Exercise 2).
+type ReceiveInput struct {
+	Own, Msg lamport.Timestamp
+}
+
+// Exercise2 asks for Lamport's receive rule, tested on cases and then in
+// replays of random executions, where it must keep the clock condition.
+var Exercise2 = exercise.NewFunc(Lesson, "Exercise 2", exercise.FuncSpec[lamport.ReceiveRule, ReceiveInput, lamport.Timestamp]{
+	Call: func(f lamport.ReceiveRule, in ReceiveInput) lamport.Timestamp { return f(in.Own, in.Msg) },
+	Test: func(t *exercise.T[ReceiveInput, lamport.Timestamp]) {
+		hint := "the new counter must exceed both the node's own counter and the message's timestamp"
+		exercise.Table(exercise.TableSpec[ReceiveInput, lamport.Timestamp]{
+			Visible: []exercise.Case[ReceiveInput, lamport.Timestamp]{
+				{In: ReceiveInput{Own: 0, Msg: 1}, Want: 2, Name: "a message from a node that is ahead"},
+				{In: ReceiveInput{Own: 5, Msg: 2}, Want: 6, Name: "an old message"},
+				{In: ReceiveInput{Own: 3, Msg: 3}, Want: 4, Name: "equal counters"},
+			},
+			Hidden: func(rng *rand.Rand) []exercise.Case[ReceiveInput, lamport.Timestamp] {
+				var cs []exercise.Case[ReceiveInput, lamport.Timestamp]
+				for range 20 {
+					in := ReceiveInput{Own: lamport.Timestamp(rng.IntN(2000)), Msg: lamport.Timestamp(rng.IntN(2000))}
+					cs = append(cs, exercise.Case[ReceiveInput, lamport.Timestamp]{In: in, Want: max(in.Own, in.Msg) + 1, Name: "random counters"})
+				}
+				return cs
+			},
+			Show: func(in ReceiveInput) string { return fmt.Sprintf("own counter %d, message stamped %d", in.Own, in.Msg) },
+			Hint: hint,
+		})(t)
+		rule := func(own, msg lamport.Timestamp) lamport.Timestamp { return t.Call(ReceiveInput{Own: own, Msg: msg}) }
+		for seed := uint64(1); seed <= 20; seed++ {
+			h, err := RandomHistory(seed)
+			if err != nil {
+				t.Fatal(exercise.Wrong(err.Error(), ""))
+			}
+			run, err := lamport.ReplayWith(h, rule)
+			if err != nil {
+				t.Fatal(exercise.Wrong(err.Error(), ""))
+			}
+			if n, example := Violations(h, run.Stamps); n > 0 {
+				t.Fatal(exercise.Wrong(fmt.Sprintf("replaying the random execution of seed %d with your rule breaks the clock condition for %d pairs, e.g. %s", seed, n, example), hint))
+			}
+		}
+	},
+})
+
+// Violations counts the ordered pairs a → b of h whose stamps break the
+// clock condition LT(a) < LT(b), and describes the first one.
+func Violations(h *history.History, stamps []lamport.Timestamp) (n int, example string) {
+	for a := range h.Events {
+		for b := range h.Events {
+			if a < len(stamps) && b < len(stamps) && h.HappensBefore(a, b) && !(stamps[a] < stamps[b]) {
+				if n == 0 {
+					example = fmt.Sprintf("%s → %s but LT(%s) = %d and LT(%s) = %d", h.Name(a), h.Name(b), h.Name(a), stamps[a], h.Name(b), stamps[b])
+				}
+				n++
+			}
+		}
+	}
+	return n, example
+}
+
+// readableMisleading reports whether h makes a fair Exercise 3: a diagram
+// in which no arrow passes through another node's event, and at least one
+// concurrent pair with different timestamps.
+func readableMisleading(h *history.History) bool {
+	if hiddenEvents(h) > 0 {
+		return false
+	}
+	r, err := lamport.Replay(h)
+	return err == nil && len(r.Misleading()) > 0
+}
+
+// Exercise3 asks for two concurrent events a, b with LT(a) < LT(b) in the
+// variant's random execution (drawn in the notebook).
+var Exercise3 = exercise.NewValue(Lesson, "Exercise 3", exercise.ValueSpec[uint64, [2]string]{
+	Params: func(v exercise.Variant) uint64 { return DrawSeed(v, ExerciseSeed, RandomHistory, readableMisleading) },
+	Describe: func(seed uint64) string {
+		return fmt.Sprintf("the random execution of seed %d, drawn below", seed)
+	},
+	Judge: func(seed uint64, pair [2]string) exercise.Verdict {
+		h, err := RandomHistory(seed)
+		if err != nil {
+			return exercise.Wrong(err.Error(), "")
+		}
+		run, err := lamport.Replay(h)
+		if err != nil {
+			return exercise.Wrong(err.Error(), "")
+		}
+		a, b := pair[0], pair[1]
+		if a == "" || b == "" {
+			return exercise.Wrong("give two event names", "look for events on different nodes with no chain of messages between them")
+		}
+		ea, err := h.EventByLabel(a)
+		if err != nil {
+			return exercise.Wrong(fmt.Sprintf("there is no event %q", a), "names are a node letter and a position, like c3")
+		}
+		eb, err := h.EventByLabel(b)
+		if err != nil {
+			return exercise.Wrong(fmt.Sprintf("there is no event %q", b), "names are a node letter and a position, like c3")
+		}
+		if !(run.Stamps[ea] < run.Stamps[eb]) {
+			return exercise.Wrong(fmt.Sprintf("LT(%s) = %d is not smaller than LT(%s) = %d", a, run.Stamps[ea], b, run.Stamps[eb]), "swap them, or pick another pair")
+		}
+		if rel := h.Relate(ea, eb); rel != history.Concurrent {
+			return exercise.Wrong(fmt.Sprintf("%s %s %s: they are not concurrent", a, rel, b),
+				"a pair is concurrent when no chain of same-node steps and messages leads from one to the other")
+		}
+		return exercise.Right()
+	},
+})

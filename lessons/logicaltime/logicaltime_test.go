@@ -2,10 +2,12 @@ package logicaltime
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/dslessons/course/pkg/history"
 	"github.com/dslessons/course/pkg/lamport"
+	"github.com/dslessons/course/pkg/netsim"
 	"github.com/dslessons/course/pkg/show"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -88,59 +90,145 @@ func TestRandomRunsKeepTheClockCondition(t *testing.T) {
 }
 
 func TestExercise1(t *testing.T) {
-	// Worked out by hand from the rules.
+	// The example is ExerciseHistory; worked out by hand from the rules.
+	assert.Equal(t, uint64(0), Exercise1.ParamsFor(""))
 	solution := map[string]lamport.Timestamp{
 		"a1": 1, "a2": 2, "b1": 1, "c1": 1, "b2": 3, "b3": 4, "b4": 5, "a3": 3, "a4": 6,
 	}
-	assert.NoError(t, CheckPrediction(solution))
-	err := CheckPrediction(map[string]lamport.Timestamp{})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "no prediction for a1")
+	assert.True(t, Exercise1.VerdictFor("", solution).Passed)
+	v := Exercise1.VerdictFor("", map[string]lamport.Timestamp{})
+	assert.False(t, v.Passed)
+	assert.Contains(t, v.Why, "no prediction for a1")
 	wrong := map[string]lamport.Timestamp{}
 	for k, v := range solution {
 		wrong[k] = v
 	}
-	wrong["b2"] = 2 // forgot the max
+	wrong["b2"] = 2 // ignored the message: own + 1
+	wrong["a4"] = 5 // took the max without adding 1
 	wrong["zz"] = 1
-	err = CheckPrediction(wrong)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "b2: expected 3, got 2")
-	assert.Contains(t, err.Error(), "no such event: zz")
-	assert.Contains(t, err.Error(), "hint:")
+	v = Exercise1.VerdictFor("", wrong)
+	assert.Equal(t, []string{"b2", "a4"}, v.Wrong)
+	assert.Contains(t, v.Why, "no such event: zz")
+	assert.Contains(t, v.Why, "1 receive(s) ignore the message's timestamp")
+	assert.Contains(t, v.Why, "1 receive(s) take the max but do not add 1")
+	line := v.Line("Exercise 1", 0)
+	assert.NotContains(t, line, "3")
+	assert.NotContains(t, line, "6")
+	// Students get other executions, each fair, and the reference passes.
+	seeds := map[uint64]bool{}
+	for _, id := range []string{"alice", "bob", "s123", "x@y", "zoe", "carol"} {
+		seed := Exercise1.ParamsFor(id)
+		seeds[seed] = true
+		h, err := PredictionHistory(seed)
+		require.NoError(t, err)
+		assert.True(t, goodPrediction(h), id)
+		r, err := lamport.Replay(h)
+		require.NoError(t, err)
+		ref := map[string]lamport.Timestamp{}
+		for e := range h.Events {
+			ref[h.Name(e)] = r.Stamps[e]
+		}
+		assert.True(t, Exercise1.VerdictFor(id, ref).Passed, id)
+		ref[h.Name(len(h.Events)-1)]++
+		assert.False(t, Exercise1.VerdictFor(id, ref).Passed, id)
+	}
+	assert.GreaterOrEqual(t, len(seeds), 5)
+	ex, err := PredictionHistory(0)
+	require.NoError(t, err)
+	assert.True(t, goodPrediction(ex), "the example is fair too")
 }
 
 func TestExercise2(t *testing.T) {
-	assert.NoError(t, CheckReceiveRule(func(own, msg lamport.Timestamp) lamport.Timestamp { return max(own, msg) + 1 }))
+	ref := lamport.ReceiveRule(func(own, msg lamport.Timestamp) lamport.Timestamp { return max(own, msg) + 1 })
+	for _, seed := range []uint64{1, 2, 3} {
+		assert.True(t, Exercise2.VerdictOf(ref, true, seed).Passed)
+	}
 	for name, rule := range map[string]lamport.ReceiveRule{
 		"ignores message": func(own, msg lamport.Timestamp) lamport.Timestamp { return own + 1 },
 		"no increment":    func(own, msg lamport.Timestamp) lamport.Timestamp { return max(own, msg) },
 		"takes message":   func(own, msg lamport.Timestamp) lamport.Timestamp { return msg + 1 },
 		"stub":            func(own, msg lamport.Timestamp) lamport.Timestamp { return 0 },
 	} {
-		err := CheckReceiveRule(rule)
-		require.Error(t, err, name)
-		assert.Contains(t, err.Error(), "expected")
-		assert.Contains(t, err.Error(), "hint:")
+		v := Exercise2.VerdictOf(rule, false, 1)
+		assert.False(t, v.Passed, name)
+		assert.Contains(t, v.Case, "expected:", name)
 	}
-	assert.Error(t, CheckReceiveRule(nil))
+	// Right on the three visible cases only: caught by the hidden cases.
+	visible := lamport.ReceiveRule(func(own, msg lamport.Timestamp) lamport.Timestamp {
+		switch {
+		case own == 0 && msg == 1:
+			return 2
+		case own == 5:
+			return 6
+		case own == 3 && msg == 3:
+			return 4
+		}
+		return own
+	})
+	assert.False(t, Exercise2.VerdictOf(visible, true, 1).Passed)
+	// The replay reports broken clock conditions in the student's own numbers.
+	h, err := RandomHistory(1)
+	require.NoError(t, err)
+	bad, err := lamport.ReplayWith(h, func(own, msg lamport.Timestamp) lamport.Timestamp { return own + 1 })
+	require.NoError(t, err)
+	n, example := Violations(h, bad.Stamps)
+	assert.Positive(t, n)
+	assert.Contains(t, example, "→")
+	good, err := lamport.Replay(h)
+	require.NoError(t, err)
+	n, _ = Violations(h, good.Stamps)
+	assert.Zero(t, n)
 }
 
 func TestExercise3(t *testing.T) {
-	h, err := MisleadingHistory()
-	require.NoError(t, err)
-	r, err := lamport.Replay(h)
-	require.NoError(t, err)
-	pairs := r.Misleading()
-	require.NotEmpty(t, pairs)
-	for _, p := range pairs {
-		require.NoError(t, CheckMisleadingPair(h.Name(p[0]), h.Name(p[1])))
+	assert.Equal(t, uint64(ExerciseSeed), Exercise3.ParamsFor(""))
+	for _, id := range []string{"", "alice", "bob", "s123", "x@y"} {
+		seed := Exercise3.ParamsFor(id)
+		h, err := RandomHistory(seed)
+		require.NoError(t, err)
+		assert.True(t, readableMisleading(h), "%s: seed %d", id, seed)
+		r, err := lamport.Replay(h)
+		require.NoError(t, err)
+		pairs := r.Misleading()
+		require.NotEmpty(t, pairs)
+		for _, p := range pairs {
+			require.True(t, Exercise3.VerdictFor(id, [2]string{h.Name(p[0]), h.Name(p[1])}).Passed, "%s %v", id, p)
+		}
 	}
-	assert.Error(t, CheckMisleadingPair("", ""))
-	assert.Error(t, CheckMisleadingPair("a1", "nope"))
+	assert.Contains(t, Exercise3.VerdictFor("", [2]string{}).Why, "two event names")
+	assert.Contains(t, Exercise3.VerdictFor("", [2]string{"a1", "nope"}).Why, `no event "nope"`)
 	// An ordered pair is rejected: the first two events of node A.
-	err = CheckMisleadingPair("a1", "a2")
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "happened before")
+	v := Exercise3.VerdictFor("", [2]string{"a1", "a2"})
+	assert.False(t, v.Passed)
+	assert.Contains(t, v.Why, "not concurrent")
+	assert.NotEqual(t, Exercise3.ParamsFor("alice"), Exercise3.ParamsFor("bob"))
+}
+
+// The ShiViz log of the chat run: the regular expression on the first
+// line, an empty line, then one line per send or delivery, each with a
+// vector clock; the same seed gives the same bytes.
+func TestShiVizLog(t *testing.T) {
+	tr, err := ChatRun(1, 2)
+	require.NoError(t, err)
+	var buf, again bytes.Buffer
+	require.NoError(t, WriteShiVizLog(&buf, tr))
+	tr2, err := ChatRun(1, 2)
+	require.NoError(t, err)
+	require.NoError(t, WriteShiVizLog(&again, tr2))
+	assert.Equal(t, buf.String(), again.String())
+	lines := strings.Split(strings.TrimRight(buf.String(), "\n"), "\n")
+	assert.Equal(t, netsim.ShiVizRegex, lines[0])
+	assert.Equal(t, "", lines[1])
+	assert.Len(t, lines, 2+len(tr))
+	assert.Len(t, tr, 24, "3 nodes × 2 hellos, each answered: 12 messages, 24 events")
+	assert.Equal(t, `A {"A":1} 3.000ms A->B send #1 "hello 1 from A"`, lines[2])
+	h, labels, err := ChatHistory(tr)
+	require.NoError(t, err)
+	assert.Len(t, h.Events, len(tr))
+	assert.Len(t, labels, len(tr))
+	_, err = ChatRun(1, 0)
+	assert.Error(t, err)
+	assert.Error(t, WriteShiVizLog(&buf, nil))
 }
 
 func TestPicturesHaveTheRightData(t *testing.T) {
@@ -211,4 +299,19 @@ func TestExercise3DiagramIsReadable(t *testing.T) {
 	old, err := RandomHistory(2026)
 	require.NoError(t, err)
 	assert.Positive(t, hiddenEvents(old))
+}
+
+// The chat diagram names events A.1, A.2, … as the ShiViz log counts them.
+func TestChatDiagramLabels(t *testing.T) {
+	tr, err := ChatRun(1, 2)
+	require.NoError(t, err)
+	h, _, err := ChatHistory(tr)
+	require.NoError(t, err)
+	r, err := lamport.Replay(h)
+	require.NoError(t, err)
+	labels := StampLabels(r)
+	assert.Equal(t, "A.1:1", labels[0])
+	assert.Contains(t, labels, "A.4:6", "A's fourth event ({\"A\":4} in the log) has LT 6")
+	_, err = ChatDiagram(tr, "chat")
+	require.NoError(t, err)
 }

@@ -102,7 +102,7 @@ func TestAsynchronousAlwaysSuspects(t *testing.T) {
 // probes whose round trip took T or more (at a tie the timer fires
 // first), and the round trips do not depend on the timeout.
 func TestSuspicionsMatchRoundTrips(t *testing.T) {
-	for _, cfg := range []DetectorConfig{SyncDetector(), AsyncDetector(), LogNormalDetector(), TimeoutExerciseDetector()} {
+	for _, cfg := range []DetectorConfig{SyncDetector(), AsyncDetector(), LogNormalDetector(), Exercise2.ParamsFor("").Detector()} {
 		cfg.Probes = 500
 		cfg.Timeouts = Timeouts(1*ms1, 120*ms1, 7*ms1)
 		r := detect(t, cfg)
@@ -184,10 +184,36 @@ func TestSuspicionPlot(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, p.Title.Text, "seed 1")
 	assert.Equal(t, "timeout (ms)", p.X.Label.Text)
-	assert.Contains(t, p.Y.Label.Text, "(%, axis cut at 10%)")
-	assert.Equal(t, float64(SuspicionYMax), p.Y.Max)
+	assert.Contains(t, p.Y.Label.Text, "log")
+	assert.Equal(t, 100.0, p.Y.Max)
+	assert.Equal(t, 100/float64(b.Config.Probes)/2, p.Y.Min, "half a probe in the largest run: every non-zero rate is on the axis")
+	var labels []string
+	for _, tk := range (percentTicks{}).Ticks(0.01, 100) {
+		labels = append(labels, tk.Label)
+	}
+	assert.Equal(t, []string{"0.01", "0.1", "1", "10", "100"}, labels)
 	_, err = PlotSuspicions(0)
 	assert.Error(t, err)
 	_, err = PlotSuspicions(0, &DetectorResult{})
 	assert.Error(t, err)
+}
+
+// A timeout of 2·bound + processing is a perfect failure detector only if
+// messages are not lost: on the synchronous network, a lost request or a
+// lost reply makes the timer fire although the server is alive.
+func TestPerfectOnlyWithoutLoss(t *testing.T) {
+	cfg := DefaultScenarioConfig()
+	cfg.Delay = SyncDetector().Delay
+	cfg.Processing = SyncDetector().Processing
+	cfg.Timeout = PerfectTimeout(SynchronousBound, cfg.Processing)
+	for _, s := range []Scenario{LostRequest, LostResponse} {
+		r, err := RunScenario(s, cfg)
+		require.NoError(t, err)
+		require.Len(t, r.Client, 2, s.String())
+		assert.Equal(t, TimerFired, r.Client[1].Kind, "%v: the live server is suspected", s)
+		assert.False(t, strings.Contains(r.Trace.String(), "crash"), "%v: nothing crashed", s)
+	}
+	r, err := RunScenario(AllWell, cfg)
+	require.NoError(t, err)
+	assert.Equal(t, Received, r.Client[1].Kind, "without loss the answer comes in time")
 }

@@ -12,20 +12,27 @@
 //     and the server's balance differ. Diagram draws the runs as one
 //     space-time diagram.
 //   - FalseSuspicions: a timeout-based failure detector against a live
-//     server. With bounded delays (SyncDetector) the timeout
+//     server. With bounded delays and no loss (SyncDetector) the timeout
 //     PerfectTimeout = 2·bound + processing never suspects wrongly; with
 //     unbounded, long-tailed delays (AsyncDetector, LogNormalDetector)
-//     every timeout sometimes does.
+//     every timeout sometimes does, and with loss so does any timeout.
 //   - RetryExperiment: at-least-once delivery by timeout and retry. A
 //     server that applies every request it gets (NaiveHandler) applies
 //     p/(1-p) extra deposits per deposit at loss probability p
 //     (ExpectedExtra); one that remembers request IDs (DedupHandler) gives
 //     an exactly-once effect.
 //
-// Exercise checks (CheckTranscript, CheckTimeout, CheckDedupHandler)
-// return nil or an error with what was expected, what was given, and a
-// hint. Plot builders return *plot.Plot; tests check the data behind
-// them. Every claim of the notebook is asserted by this package's tests.
+// A real-time layer shows the same client and server as goroutines that
+// talk over pkg/netsim/live links (StartLive), next to the same race run
+// on the simulator (RaceOnSimulator): the simulator gives one outcome per
+// seed, real time does not.
+//
+// The lesson's exercises (Lesson, Exercise1…Exercise3) are judged by
+// package exercise: a predicted transcript and a chosen timeout, with
+// per-student settings, and a deduplicating handler tested on hand-made
+// sequences and inside simulations. Plot builders return *plot.Plot;
+// tests check the data behind them. Every claim of the notebook is
+// asserted by this package's tests.
 //
 // # Usage
 //

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"slices"
+	"strconv"
 
 	"github.com/dslessons/course/pkg/netsim"
 	"github.com/dslessons/course/pkg/plots"
@@ -12,14 +13,6 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
-
-// Series colours (colour-blind safe, from the Okabe–Ito palette).
-var palette = []color.Color{
-	color.RGBA{0, 114, 178, 255},   // blue
-	color.RGBA{213, 94, 0, 255},    // vermillion
-	color.RGBA{0, 158, 115, 255},   // green
-	color.RGBA{204, 121, 167, 255}, // purple
-}
 
 var guideColor = color.Gray{Y: 110}
 
@@ -35,14 +28,13 @@ func SuspicionSeries(r *DetectorResult) plotter.XYs {
 	return xy
 }
 
-// SuspicionYMax is the top of PlotSuspicions' y axis, in percent: the
-// plot zooms in on small rates, where the systems differ.
-const SuspicionYMax = 10
-
 // PlotSuspicions draws the false-suspicion rate against the timeout, one
-// line per result, with the perfect timeout 2·bound + processing of the
-// synchronous system (perfect > 0 draws it) and the 1% level as guides.
-// The y axis stops at SuspicionYMax percent.
+// line per result, on a log y axis (the rates span from tens of percent
+// to one probe in thousands), with the perfect timeout 2·bound +
+// processing of the synchronous system (perfect > 0 draws it) and the 1%
+// level as guides. A rate of zero cannot be drawn on a log axis: a line
+// ends where its rate reaches zero, and its legend entry says from which
+// timeout on no probe was suspected.
 func PlotSuspicions(perfect netsim.Time, results ...*DetectorResult) (*plot.Plot, error) {
 	if len(results) == 0 {
 		return nil, fmt.Errorf("partialfailure: PlotSuspicions needs at least one result")
@@ -50,39 +42,94 @@ func PlotSuspicions(perfect netsim.Time, results ...*DetectorResult) (*plot.Plot
 	p := plots.New()
 	p.Title.Text = fmt.Sprintf("False suspicions of a live server (%d probes per timeout, seed %d)", results[0].Config.Probes, results[0].Config.Seed)
 	p.X.Label.Text = "timeout (ms)"
-	p.Y.Label.Text = fmt.Sprintf("probes falsely suspected (%%, axis cut at %d%%)", SuspicionYMax)
-	xmax := 0.0
+	p.Y.Label.Text = "probes falsely suspected (%, log)"
+	plots.LogY(p)
+	p.Add(plotter.NewGrid())
+	lg, err := plots.NewLegend(p, false, false)
+	if err != nil {
+		return nil, err
+	}
+	type zeroMark struct {
+		at     []plotter.XY
+		series int
+	}
+	var zeros []zeroMark
+	xmax, ymin := 0.0, 100.0
 	for i, r := range results {
 		if r == nil || len(r.Points) == 0 {
 			return nil, fmt.Errorf("partialfailure: result %d is empty", i)
 		}
-		xy := SuspicionSeries(r)
-		xmax = max(xmax, xy[len(xy)-1].X)
+		all := SuspicionSeries(r)
+		xmax = max(xmax, all[len(all)-1].X)
+		var xy plotter.XYs
+		for _, pt := range all {
+			if pt.Y > 0 {
+				xy = append(xy, pt)
+			}
+		}
+		ymin = min(ymin, 100/float64(r.Config.Probes))
+		name := r.Config.Name
+		var zero []plotter.XY
+		if t, ok := r.SmallestTimeout(1e-12); ok {
+			name += fmt.Sprintf(": 0 from %g ms on", ms(t))
+			zero = append(zero, plotter.XY{X: ms(t)})
+		}
+		if len(xy) == 0 {
+			continue
+		}
 		l, err := plotter.NewLine(xy)
 		if err != nil {
 			return nil, fmt.Errorf("partialfailure: %w", err)
 		}
-		l.Color = palette[i%len(palette)]
-		l.Width = vg.Points(1.8)
-		l.Dashes = [][]vg.Length{nil, {vg.Points(6), vg.Points(3)}, {vg.Points(2), vg.Points(2)}}[i%3]
+		l.Color, l.Width, l.Dashes = plots.Color(i), vg.Points(1.8), plots.Dashes(i)
 		p.Add(l)
-		p.Legend.Add(r.Config.Name, l)
+		thumbs := []plot.Thumbnailer{l}
+		zeros = append(zeros, zeroMark{zero, i})
+		if len(zero) > 0 {
+			thumbs = append(thumbs, &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: plots.Color(i), Shape: plots.Shape(i), Radius: vg.Points(4)}})
+		}
+		lg.Add(name, thumbs...)
 	}
 	one, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: 1}, {X: xmax, Y: 1}})
 	one.Color, one.Dashes = guideColor, []vg.Length{vg.Points(1), vg.Points(3)}
 	p.Add(one)
-	p.Legend.Add("1% level", one)
+	lg.Add("1% level", one)
 	if perfect > 0 {
-		v, _ := plotter.NewLine(plotter.XYs{{X: ms(perfect), Y: 0}, {X: ms(perfect), Y: SuspicionYMax}})
+		v, _ := plotter.NewLine(plotter.XYs{{X: ms(perfect), Y: ymin / 2}, {X: ms(perfect), Y: 100}})
 		v.Color, v.Dashes = guideColor, []vg.Length{vg.Points(4), vg.Points(2)}
 		p.Add(v)
-		p.Legend.Add(fmt.Sprintf("2·bound + processing = %g ms", ms(perfect)), v)
+		lg.Add(fmt.Sprintf("2·bound + processing = %g ms", ms(perfect)), v)
 	}
 	p.X.Min, p.X.Max = 0, xmax
-	p.Y.Min, p.Y.Max = 0, SuspicionYMax
-	p.Legend.Top = true
-	p.Legend.TextStyle.Font.Size = vg.Points(9)
+	p.Y.Min, p.Y.Max = ymin/2, 100
+	p.Y.Tick.Marker = percentTicks{}
+	// Where a rate reaches zero, a marker sits on the bottom of the axis.
+	for _, z := range zeros {
+		if len(z.at) == 0 {
+			continue
+		}
+		sc, err := plotter.NewScatter(plotter.XYs{{X: z.at[0].X, Y: p.Y.Min}})
+		if err != nil {
+			return nil, fmt.Errorf("partialfailure: %w", err)
+		}
+		sc.Color, sc.Shape, sc.Radius = plots.Color(z.series), plots.Shape(z.series), vg.Points(4)
+		p.Add(sc)
+		lg.Avoid(sc)
+	}
 	return p, nil
+}
+
+// percentTicks labels the powers of ten of a percentage axis: 0.01 … 100.
+type percentTicks struct{}
+
+func (percentTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	for _, v := range []float64{0.001, 0.01, 0.1, 1, 10, 100} {
+		if v >= lo*0.999 && v <= hi*1.001 {
+			ts = append(ts, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', -1, 64)})
+		}
+	}
+	return ts
 }
 
 // ExtraSeries is the data behind PlotExtraEffects' simulated lines: loss
@@ -106,6 +153,11 @@ func PlotExtraEffects(results ...*RetryResult) (*plot.Plot, error) {
 	p.Title.Text = fmt.Sprintf("Retried deposits applied twice (%d runs × %d deposits, seeds %d..%d)", c.Runs, c.Deposits, c.Seed, c.Seed+uint64(c.Runs)-1)
 	p.X.Label.Text = "loss probability p (each message, each direction)"
 	p.Y.Label.Text = "extra applications per deposit"
+	p.Add(plotter.NewGrid())
+	lg, err := plots.NewLegend(p, true, false)
+	if err != nil {
+		return nil, err
+	}
 	pmax := 0.0
 	for i, r := range results {
 		if r == nil || len(r.Points) == 0 {
@@ -117,11 +169,11 @@ func PlotExtraEffects(results ...*RetryResult) (*plot.Plot, error) {
 		if err != nil {
 			return nil, fmt.Errorf("partialfailure: %w", err)
 		}
-		l.Color, s.Color = palette[i%len(palette)], palette[i%len(palette)]
-		s.Shape = []draw.GlyphDrawer{draw.CircleGlyph{}, draw.BoxGlyph{}, draw.TriangleGlyph{}}[i%3]
-		s.Radius = vg.Points(3)
+		l.Color, s.Color = plots.Color(i), plots.Color(i)
+		l.Dashes, s.Shape = plots.Dashes(i), plots.Shape(i)
+		s.Radius = vg.Points(3.5)
 		p.Add(l, s)
-		p.Legend.Add("server "+r.Handler+" (simulated)", l, s)
+		lg.Add("server "+r.Handler+" (simulated)", l, s)
 	}
 	var model plotter.XYs
 	for x := 0.0; x <= pmax+1e-9; x += pmax / 50 {
@@ -133,8 +185,7 @@ func PlotExtraEffects(results ...*RetryResult) (*plot.Plot, error) {
 	}
 	m.Color, m.Dashes = guideColor, []vg.Length{vg.Points(4), vg.Points(2)}
 	p.Add(m)
-	p.Legend.Add("p/(1-p), calculated", m)
-	p.Legend.Top, p.Legend.Left = true, true
+	lg.Add("p/(1-p), calculated", m)
 	p.Y.Min = 0
 	return p, nil
 }
@@ -172,19 +223,27 @@ func PlotRetries(pt RetryPoint, maxRetries int) (*plot.Plot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("partialfailure: %w", err)
 	}
-	b1.Color, b1.LineStyle.Width = palette[0], 0
+	b1.Color, b1.LineStyle.Width = plots.Color(0), 0
 	b1.Offset = -w / 2
 	b2, err := plotter.NewBarChart(pred, w)
 	if err != nil {
 		return nil, fmt.Errorf("partialfailure: %w", err)
 	}
-	b2.Color, b2.LineStyle.Width = palette[1], 0
+	b2.Color, b2.LineStyle.Width = plots.Color(1), 0
 	b2.Offset = w / 2
 	p.Add(b1, b2)
 	p.Y.Min, p.Y.Max = 0, 1.1*max(slices.Max(meas), slices.Max(pred))
-	p.Legend.Add("simulated", b1)
-	p.Legend.Add("geometric: (1-q)^k·q, q = (1-p)²", b2)
-	p.Legend.Top = true
+	lg, err := plots.NewLegend(p, false, false)
+	if err != nil {
+		return nil, err
+	}
+	lg.Add("simulated", b1)
+	lg.Add("geometric: (1-q)^k·q, q = (1-p)²", b2)
+	var tops plotter.XYs // the bars, for the legend to keep clear of
+	for k := range meas {
+		tops = append(tops, plotter.XY{X: float64(k), Y: max(meas[k], pred[k])}, plotter.XY{X: float64(k), Y: 0})
+	}
+	lg.Avoid(tops)
 	names := make([]string, maxRetries+1)
 	for k := range names {
 		names[k] = fmt.Sprint(k)

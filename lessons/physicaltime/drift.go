@@ -22,8 +22,39 @@ type DriftConfig struct {
 	SyncEvery   time.Duration // NTP poll interval; 0 means never synchronise
 	MinDelay    time.Duration // one-way delays to the time server are uniform in [MinDelay, MaxDelay]
 	MaxDelay    time.Duration
-	Seed        uint64
+	// Frequency, when set, also disciplines each clock's frequency at
+	// every poll (see FrequencyRule); nil corrects the offset only, like
+	// an SNTP client.
+	Frequency FrequencyRule
+	Seed      uint64
 }
+
+// FrequencyRule is the frequency half of a clock discipline. At every poll
+// it gets the frequency correction in force (ppm, + makes the clock run
+// faster), the offset θ just measured (server − client: positive when the
+// client is behind) and the time since the previous poll (0 at the first
+// poll), and returns the new frequency correction. The result must lie in
+// [−physclock.MaxFrequencyPPM, +physclock.MaxFrequencyPPM].
+type FrequencyRule func(freqPPM float64, offset, since time.Duration) float64
+
+// LockFrequency is the lesson's frequency rule, a frequency-locked loop of
+// gain 1: right after the previous poll the offset was corrected, so the
+// offset that built up since then is the frequency error times the
+// interval; add offset/since to the correction. At the first poll (since
+// = 0) the offset is the clock's initial error, which says nothing about
+// its rate, so the frequency stays. ntpd and chrony follow the same idea
+// with more care (RFC 5905 §11.3: a loop filter that averages over many
+// polls and mixes phase and frequency locking).
+func LockFrequency(freqPPM float64, offset, since time.Duration) float64 {
+	if since <= 0 {
+		return freqPPM
+	}
+	return freqPPM + float64(offset)/float64(since)*1e6
+}
+
+// settledPolls is when a DriftSeries' LateMaxAbs starts: after the third poll,
+// once the frequency discipline has had two intervals to measure the rate.
+const settledPolls = 3
 
 // DefaultDrift is the lesson's scenario: four nodes with quartz-like
 // drifts of up to 100 ppm, watched for an hour; pass SyncEvery to
@@ -41,7 +72,12 @@ type DriftSeries struct {
 	T        []time.Duration
 	Err      []time.Duration // wall clock − true time at T
 	MaxAbs   time.Duration   // largest |Err|
-	Actions  []string        // what each synchronisation did ("slewed"/"stepped")
+	// LateMaxAbs is the largest |Err| from the third poll on (all of Err
+	// without synchronisation): the height of the sawtooth once the
+	// discipline has settled.
+	LateMaxAbs time.Duration
+	Actions    []string  // what each synchronisation did ("slewed"/"stepped")
+	FreqPPM    []float64 // the frequency correction after each poll (with a FrequencyRule)
 }
 
 // DriftResult is the outcome of Drift.
@@ -53,9 +89,22 @@ type DriftResult struct {
 // Table has one row per node.
 func (r DriftResult) Table() (header []string, rows [][]string) {
 	header = []string{"node", "drift (ppm)", "initial offset", "max |error|", "final error"}
+	if r.Config.SyncEvery > 0 {
+		header = append(header, "max |error| after 3rd poll")
+	}
+	if r.Config.Frequency != nil {
+		header = append(header, "final frequency correction (ppm)")
+	}
 	for _, s := range r.Series {
-		rows = append(rows, []string{s.Node, fmt.Sprintf("%+.1f", s.DriftPPM), s.Offset.Round(time.Microsecond).String(),
-			s.MaxAbs.Round(time.Microsecond).String(), s.Err[len(s.Err)-1].Round(time.Microsecond).String()})
+		row := []string{s.Node, fmt.Sprintf("%+.1f", s.DriftPPM), s.Offset.Round(time.Microsecond).String(),
+			s.MaxAbs.Round(time.Microsecond).String(), s.Err[len(s.Err)-1].Round(time.Microsecond).String()}
+		if r.Config.SyncEvery > 0 {
+			row = append(row, s.LateMaxAbs.Round(time.Microsecond).String())
+		}
+		if r.Config.Frequency != nil && len(s.FreqPPM) > 0 {
+			row = append(row, fmt.Sprintf("%+.1f", s.FreqPPM[len(s.FreqPPM)-1]))
+		}
+		rows = append(rows, row)
 	}
 	return header, rows
 }
@@ -82,9 +131,11 @@ func (c DriftConfig) validate() error {
 
 // Drift simulates the nodes' wall clocks against true time. With
 // SyncEvery > 0 each node runs an NTP exchange with a perfect time server
-// every SyncEvery (starting at time 0) and applies the offset the way ntpd
-// does (clocksync.Client, physclock.Wall.Adjust); without it the errors
-// grow linearly at each node's drift rate.
+// every SyncEvery (starting at time 0) and corrects the measured offset
+// (clocksync.Client, physclock.Wall.Adjust: slewed below 128 ms, stepped
+// above), and with a Frequency rule also its clock's frequency
+// (physclock.Wall.SetFrequency); without SyncEvery the errors grow
+// linearly at each node's drift rate.
 func Drift(cfg DriftConfig) (DriftResult, error) {
 	if err := cfg.validate(); err != nil {
 		return DriftResult{}, err
@@ -115,7 +166,7 @@ func Drift(cfg DriftConfig) (DriftResult, error) {
 			return DriftResult{}, err
 		}
 		s := DriftSeries{Node: fmt.Sprintf("node %d", n+1), DriftPPM: drift, Offset: off}
-		nextSync := time.Duration(0)
+		nextSync, polls := time.Duration(0), 0
 		for t := time.Duration(0); t <= cfg.Duration; t += cfg.Sample {
 			for cfg.SyncEvery > 0 && nextSync <= t {
 				d1 := cfg.MinDelay + time.Duration(rng.Int64N(int64(cfg.MaxDelay-cfg.MinDelay)+1))
@@ -126,13 +177,29 @@ func Drift(cfg DriftConfig) (DriftResult, error) {
 				if err != nil {
 					return DriftResult{}, err
 				}
-				s.Actions = append(s.Actions, wall.Adjust(nextSync+d1+d2, sample.Offset).String())
+				at := nextSync + d1 + d2
+				if cfg.Frequency != nil {
+					since := time.Duration(0)
+					if polls > 0 {
+						since = cfg.SyncEvery
+					}
+					f := cfg.Frequency(wall.Frequency(), sample.Offset, since)
+					if err := wall.SetFrequency(at, f); err != nil {
+						return DriftResult{}, fmt.Errorf("physicaltime: the frequency rule at poll %d of %s: %w", polls+1, s.Node, err)
+					}
+					s.FreqPPM = append(s.FreqPPM, f)
+				}
+				s.Actions = append(s.Actions, wall.Adjust(at, sample.Offset).String())
 				nextSync += cfg.SyncEvery
+				polls++
 			}
 			e := wall.Read(t) - t
 			s.T = append(s.T, t)
 			s.Err = append(s.Err, e)
 			s.MaxAbs = max(s.MaxAbs, abs(e))
+			if cfg.SyncEvery == 0 || polls >= settledPolls {
+				s.LateMaxAbs = max(s.LateMaxAbs, abs(e))
+			}
 		}
 		res.Series = append(res.Series, s)
 	}
@@ -158,8 +225,11 @@ func DriftPlot(r DriftResult) (*plot.Plot, error) {
 		ss = append(ss, plots.Series{Name: fmt.Sprintf("%s (%+.0f ppm)", s.Node, s.DriftPPM), X: x, Y: y, Color: -1})
 	}
 	title := fmt.Sprintf("Clock error without synchronisation (seed %d)", r.Config.Seed)
-	if r.Config.SyncEvery > 0 {
-		title = fmt.Sprintf("Clock error with NTP every %s (seed %d)", humanDuration(r.Config.SyncEvery), r.Config.Seed)
+	switch {
+	case r.Config.SyncEvery > 0 && r.Config.Frequency != nil:
+		title = fmt.Sprintf("Offset and frequency corrected every %s (seed %d)", humanDuration(r.Config.SyncEvery), r.Config.Seed)
+	case r.Config.SyncEvery > 0:
+		title = fmt.Sprintf("Offset corrected every %s, frequency not (seed %d)", humanDuration(r.Config.SyncEvery), r.Config.Seed)
 	}
 	return linePlot(title, "true time (min)", "wall clock − true time (ms)", ss...)
 }

@@ -114,14 +114,40 @@ func LeapSecond(policy physclock.LeapPolicy, insert bool) (LeapResult, error) {
 			break
 		}
 	}
-	a, b := LeapMidnight-300*time.Millisecond, LeapMidnight+200*time.Millisecond
-	r.A = LeapEvent{Name: "a", True: a, Stamp: wall.Read(a)}
-	r.B = LeapEvent{Name: "b", True: b, Stamp: wall.Read(b)}
-	r.Reversed = r.B.Stamp < r.A.Stamp
+	r.A, r.B, r.Reversed = stampPair(wall, -300*time.Millisecond, 200*time.Millisecond)
 	for t := LeapMidnight - 13*time.Hour; t <= LeapMidnight+13*time.Hour; t += time.Second / 4 {
 		r.MaxDeviation = max(r.MaxDeviation, abs(wall.Read(t)-utcTrue(t, insert)))
 	}
 	return r, nil
+}
+
+// stampPair stamps event a at true time LeapMidnight+a and event b at
+// LeapMidnight+b with wall, and says whether b got the smaller stamp.
+func stampPair(wall *physclock.Wall, a, b time.Duration) (ea, eb LeapEvent, reversed bool) {
+	ea = LeapEvent{Name: "a", True: LeapMidnight + a, Stamp: wall.Read(LeapMidnight + a)}
+	eb = LeapEvent{Name: "b", True: LeapMidnight + b, Stamp: wall.Read(LeapMidnight + b)}
+	return ea, eb, eb.Stamp < ea.Stamp
+}
+
+// LeapPair stamps two events with a wall clock (perfect oscillator) that
+// applies an inserted leap second at LeapMidnight by policy: a happens at
+// LeapMidnight+a and b at LeapMidnight+b (true time; LeapMidnight is when
+// 23:59:60 starts), both within 10 s of it. reversed says whether the
+// later event b got the smaller timestamp.
+func LeapPair(policy physclock.LeapPolicy, a, b time.Duration) (ea, eb LeapEvent, reversed bool, err error) {
+	if a > b || a < -10*time.Second || b > 10*time.Second {
+		return ea, eb, false, fmt.Errorf("physicaltime: events at %v and %v: want a ≤ b, both within 10s of the leap", a, b)
+	}
+	hw, err := physclock.NewHardware(physclock.HardwareConfig{})
+	if err != nil {
+		return ea, eb, false, err
+	}
+	wall, err := physclock.NewWall(hw, physclock.WallConfig{Leaps: []physclock.Leap{{At: LeapMidnight, Insert: true}}, LeapPolicy: policy})
+	if err != nil {
+		return ea, eb, false, err
+	}
+	ea, eb, reversed = stampPair(wall, a, b)
+	return ea, eb, reversed, nil
 }
 
 // utcTrue is the UTC reading of true instant t as a count of seconds
@@ -136,4 +162,59 @@ func utcTrue(t time.Duration, insert bool) time.Duration {
 		return t + time.Second
 	}
 	return t
+}
+
+// LeapSecondDates are the UTC days that ended with an inserted leap second
+// (23:59:60), from the start of leap seconds in 1972, when TAI − UTC was
+// set to 10 s, to the last one so far, 2016-12-31 (IERS Bulletin C). No
+// second has ever been deleted. In 2022 the General Conference on Weights
+// and Measures (CGPM, Resolution 4) decided to let UT1 − UTC grow beyond
+// 0.9 s by 2035, which ends leap seconds.
+var LeapSecondDates = []string{
+	"1972-06-30", "1972-12-31", "1973-12-31", "1974-12-31", "1975-12-31", "1976-12-31",
+	"1977-12-31", "1978-12-31", "1979-12-31", "1981-06-30", "1982-06-30", "1983-06-30",
+	"1985-06-30", "1987-12-31", "1989-12-31", "1990-12-31", "1992-06-30", "1993-06-30",
+	"1994-06-30", "1995-12-31", "1997-06-30", "1998-12-31", "2005-12-31", "2008-12-31",
+	"2012-06-30", "2015-06-30", "2016-12-31",
+}
+
+// GPSEpoch is the day GPS time started, equal to UTC then; GPS time has
+// had no leap seconds since.
+const GPSEpoch = "1980-01-06"
+
+// TAIMinusUTC is TAI − UTC at the start of day (YYYY-MM-DD, 1972-01-01 or
+// later): 10 s plus one second per leap second inserted before that day.
+func TAIMinusUTC(day string) (time.Duration, error) {
+	d, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return 0, fmt.Errorf("physicaltime: day %q is not YYYY-MM-DD", day)
+	}
+	if d.Year() < 1972 {
+		return 0, fmt.Errorf("physicaltime: day %s is before 1972, when leap seconds began", day)
+	}
+	n := 0
+	for _, l := range LeapSecondDates {
+		ld, err := time.Parse(time.DateOnly, l)
+		if err != nil {
+			return 0, err
+		}
+		if ld.Before(d) {
+			n++
+		}
+	}
+	return time.Duration(10+n) * time.Second, nil
+}
+
+// GPSMinusUTC is how far GPS time is ahead of UTC at the start of day: the
+// leap seconds inserted between GPSEpoch and day.
+func GPSMinusUTC(day string) (time.Duration, error) {
+	now, err := TAIMinusUTC(day)
+	if err != nil {
+		return 0, err
+	}
+	epoch, err := TAIMinusUTC(GPSEpoch)
+	if err != nil {
+		return 0, err
+	}
+	return now - epoch, nil
 }

@@ -131,6 +131,6 @@ func TotalOrderPlot(r OrderResult) (*plot.Plot, error) {
 	}
 	return linePlot(fmt.Sprintf("Ordering by synchronised timestamps, clocks within ±%v (seed %d)", r.Config.ClockError, r.Config.Seed),
 		"gap between messages / clock error bound ε", "misordered pairs (%)",
-		plots.Series{Name: "simulated", X: x, Y: sim, Color: 0},
-		plots.Series{Name: "(2ε−g)²/(8ε²)", X: x, Y: pred, Color: 1})
+		plots.Series{Name: "(2ε−g)²/(8ε²)", X: x, Y: pred, Color: 1},
+		plots.Series{Name: "simulated", X: x, Y: sim, Style: plots.Points, Color: 0})
 }

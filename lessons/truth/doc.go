@@ -14,8 +14,9 @@
 //     attack) and P(B attacks alone) vs n and p.
 //
 // Plot builders (PlotBothAttack, PlotDisagree, PlotPractical) return
-// *plot.Plot; exercise checks (Check…) return nil or an error saying what
-// was expected, what was given and a hint.
+// *plot.Plot. The notebook's exercises are declared in exercises.go
+// (Lesson, Exercise1…Exercise3, with per-student numbers; see
+// pkg/exercise).
 //
 // # Usage
 //

@@ -95,8 +95,14 @@ func (r PracticalResult) Rows() [][]string {
 	return rows
 }
 
-func (r PracticalResult) String() string {
+// Caption says how the table's rows were made: window, delays, risk,
+// runs and seeds.
+func (r PracticalResult) Caption() string {
 	c := r.Config
-	return fmt.Sprintf("window %d of max delay %d ticks, risk %g, %d runs per point, seeds from %d\n",
-		c.Window, c.MaxDelay, c.Risk, c.Trials, c.Seed) + table.String(r.Header(), r.Rows())
+	return fmt.Sprintf("window %d of max delay %d ticks, risk %g, %d runs per point, seeds from %d",
+		c.Window, c.MaxDelay, c.Risk, c.Trials, c.Seed)
+}
+
+func (r PracticalResult) String() string {
+	return r.Caption() + "\n" + table.String(r.Header(), r.Rows())
 }

@@ -103,7 +103,11 @@ func (r SweepResult) Rows() [][]string {
 	return rows
 }
 
+// Caption says what the table's rows are: legs, runs and seeds.
+func (r SweepResult) Caption() string {
+	return fmt.Sprintf("%d legs, %d runs per point, seeds from %d", r.Config.Legs, r.Config.Trials, r.Config.Seed)
+}
+
 func (r SweepResult) String() string {
-	return fmt.Sprintf("%d legs, %d runs per point, seeds from %d\n", r.Config.Legs, r.Config.Trials, r.Config.Seed) +
-		table.String(r.Header(), r.Rows())
+	return r.Caption() + "\n" + table.String(r.Header(), r.Rows())
 }

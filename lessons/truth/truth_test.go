@@ -1,6 +1,7 @@
 package truth
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -176,64 +177,116 @@ func TestPlots(t *testing.T) {
 	assert.Contains(t, pp.Title.Text, "seeds from 1")
 }
 
-func TestExercises(t *testing.T) {
-	// 1. n=2, p=0.5, 2 legs: q = 3/4, P(both) = 9/16 (by hand).
-	assert.NoError(t, CheckBothAttack(2, 0.5, 2, 0.5625))
-	err := CheckBothAttack(2, 0.5, 2, 0.75)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "expected P(both attack) = 0.5625")
-	assert.Contains(t, err.Error(), "hint")
+var students = []string{"", "alice", "bob", "s123", "x@y", "zoe-7"}
 
-	// 2. Only "1110" splits the 4-message chain.
-	assert.NoError(t, CheckDisagreementPattern(4, "1110"))
-	for _, bad := range []string{"1111", "0000", "1100", "111", "11x0"} {
-		err := CheckDisagreementPattern(4, bad)
-		require.Error(t, err, bad)
-		assert.Contains(t, err.Error(), "expected")
-		assert.Contains(t, err.Error(), "hint")
+func TestExercise1(t *testing.T) {
+	// The example is the prose's numbers: n=3, p=0.3, order + ack, and by
+	// hand q = 1 − 0.3³ = 0.973, P(both) = q² = 0.946729.
+	c := Exercise1.ParamsFor("")
+	assert.Equal(t, twogenerals.Config{Messengers: 3, Loss: 0.3, Legs: 2}, c)
+	assert.True(t, Exercise1.VerdictFor("", 0.946729).Passed)
+	assert.True(t, Exercise1.VerdictFor("", 0.9467).Passed, "three decimals are enough")
+	assert.Contains(t, Exercise1.VerdictFor("", 94.6729).Why, "percentage")
+	assert.Contains(t, Exercise1.VerdictFor("", 0.973).Why, "one leg")
+	assert.Contains(t, Exercise1.VerdictFor("", math.Pow(0.7, 6)).Why, "every messenger")
+	seen := map[twogenerals.Config]bool{}
+	for _, id := range students {
+		c := Exercise1.ParamsFor(id)
+		seen[c] = true
+		pr, err := twogenerals.ClosedForm(c)
+		require.NoError(t, err)
+		assert.True(t, Exercise1.VerdictFor(id, pr.BothAttack).Passed, id)
+		assert.Contains(t, Exercise1.VerdictFor(id, pr.Disagree()).Why, "alone", id)
+		for _, wrong := range []float64{0, 1, -1, math.NaN(), pr.BothAttack * 0.9} {
+			v := Exercise1.VerdictFor(id, wrong)
+			assert.False(t, v.Passed, "%s: %v", id, wrong)
+			line := v.Line("Exercise 1", 0)
+			for _, digits := range []string{"%.3f", "%.4f", "%.6f"} {
+				assert.NotContains(t, line, fmt.Sprintf(digits, pr.BothAttack), "the verdict gives the answer away")
+			}
+		}
 	}
-
-	// 3. The last message of a 4-chain is B's; losing it leaves B attacking alone.
-	assert.NoError(t, CheckAttacksAlone(4, "B"))
-	assert.NoError(t, CheckAttacksAlone(3, "a"))
-	assert.Error(t, CheckAttacksAlone(4, "A"))
-
-	// 4. p=0.5, 2 legs, target 1%: P(disagree) = q(1-q), q = 1-2^-n: n=6
-	// gives 0.0154, n=7 gives 0.0077 (by hand).
-	n, err := MessengersNeeded(0.5, 2, 0.01)
-	require.NoError(t, err)
-	assert.Equal(t, 7, n)
-	assert.NoError(t, CheckMessengersNeeded(0.5, 2, 0.01, 7))
-	err = CheckMessengersNeeded(0.5, 2, 0.01, 6)
-	require.Error(t, err)
-	assert.True(t, strings.Contains(err.Error(), "expected n = 7, got 6"), err.Error())
+	assert.GreaterOrEqual(t, len(seen), 3, "students get different numbers")
 }
 
-// The reference answers of notebook 09's exercises, derived by hand.
-func TestNotebookExerciseAnswers(t *testing.T) {
-	// (1 - 0.3^3)^2 = 0.973^2 = 0.946729
-	assert.NoError(t, CheckBothAttack(3, 0.3, 2, 0.946729))
-	assert.Error(t, CheckBothAttack(3, 0.3, 2, 0))
-	assert.NoError(t, CheckDisagreementPattern(5, "11110"))
-	assert.Error(t, CheckDisagreementPattern(5, ""))
-	// Message 4 is A's; losing it leaves A attacking alone.
-	assert.NoError(t, CheckAttacksAlone(5, "A"))
-	assert.Error(t, CheckAttacksAlone(5, ""))
-	// q(1-q) with q = 1 - 2^-n: n=9 gives 0.00195, n=10 gives 0.000976.
-	assert.NoError(t, CheckMessengersNeeded(0.5, 2, 0.001, 10))
-	assert.Error(t, CheckMessengersNeeded(0.5, 2, 0.001, 0))
+func TestExercise2(t *testing.T) {
+	assert.Equal(t, ChainLength{Messages: 5}, Exercise2.ParamsFor(""))
+	// Message 4 is A's; losing only it leaves A attacking alone.
+	assert.True(t, Exercise2.VerdictFor("", Disagreement{"11110", "A"}).Passed)
+	assert.True(t, Exercise2.VerdictFor("", Disagreement{" 11110", "a "}).Passed)
+	v := Exercise2.VerdictFor("", Disagreement{"11110", "B"})
+	assert.Equal(t, []string{"who attacks alone"}, v.Wrong)
+	v = Exercise2.VerdictFor("", Disagreement{"11111", "A"})
+	assert.Equal(t, []string{"the pattern"}, v.Wrong)
+	assert.Contains(t, v.Why, "both generals decide Attack")
+	v = Exercise2.VerdictFor("", Disagreement{"", ""})
+	assert.Equal(t, []string{"the pattern", "who attacks alone"}, v.Wrong)
+	assert.Contains(t, v.Why, "5 characters")
+	v = Exercise2.VerdictFor("", Disagreement{"01111", "A"})
+	assert.Equal(t, []string{"the pattern"}, v.Wrong, "B heard nothing of the plan: both retreat")
+	ks := map[int]bool{}
+	for _, id := range students {
+		k := Exercise2.ParamsFor(id).Messages
+		ks[k] = true
+		full := strings.Repeat("1", k)
+		want := Disagreement{full[:k-1] + "0", twogenerals.SenderOf(k - 1).String()}
+		assert.True(t, Exercise2.VerdictFor(id, want).Passed, "%s: k=%d", id, k)
+		other := "A"
+		if want.AttacksAlone == "A" {
+			other = "B"
+		}
+		for _, wrong := range []Disagreement{{full, want.AttacksAlone}, {want.Pattern, other}, {strings.Repeat("0", k), ""}} {
+			v := Exercise2.VerdictFor(id, wrong)
+			assert.False(t, v.Passed, "%s: %v", id, wrong)
+			assert.NotContains(t, v.Line("Exercise 2", 0), want.Pattern, "the verdict gives the pattern away")
+		}
+	}
+	assert.GreaterOrEqual(t, len(ks), 3)
 }
 
-func TestUnansweredExercisesDoNotRevealAnswers(t *testing.T) {
-	for _, err := range []error{
-		CheckBothAttack(3, 0.3, 2, 0),
-		CheckAttacksAlone(5, ""),
-		CheckMessengersNeeded(0.5, 2, 0.001, 0),
-	} {
-		require.Error(t, err)
-		assert.Contains(t, err.Error(), "no answer yet")
-		assert.Contains(t, err.Error(), "hint")
-		assert.NotContains(t, err.Error(), "0.9467")
-		assert.NotContains(t, err.Error(), "= 10")
+func TestExercise3(t *testing.T) {
+	// By enumeration for small k: 2^x protocols with x = 0, 2, 6, 14.
+	for k := 1; k <= 4; k++ {
+		r, err := EveryProtocol(k)
+		require.NoError(t, err)
+		x, err := ValidProtocolsExponent(k)
+		require.NoError(t, err)
+		assert.Equal(t, 1<<x, r.Protocols, "k=%d", k)
 	}
+	assert.Equal(t, ProtocolCount{Messages: 5}, Exercise3.ParamsFor(""))
+	// k=5: A can have 11 views, B 22 (twogenerals.Views), so x = 11+22−3.
+	assert.True(t, Exercise3.VerdictFor("", 30).Passed)
+	assert.Contains(t, Exercise3.VerdictFor("", 33).Why, "every pair")
+	assert.Contains(t, Exercise3.VerdictFor("", 31).Why, "different number")
+	assert.Contains(t, Exercise3.VerdictFor("", 11*22).Why, "independently")
+	assert.Contains(t, Exercise3.VerdictFor("", 0).Why, "positive")
+	ks := map[int]bool{}
+	for _, id := range students {
+		k := Exercise3.ParamsFor(id).Messages
+		ks[k] = true
+		x, err := ValidProtocolsExponent(k)
+		require.NoError(t, err)
+		assert.Equal(t, 1<<k-2, x, "the pattern of the counts: 2^(2^k − 2) protocols")
+		assert.True(t, Exercise3.VerdictFor(id, x).Passed, id)
+		for _, wrong := range []int{x + 1, x - 1, x + 3, 2 * x, -5} {
+			v := Exercise3.VerdictFor(id, wrong)
+			assert.False(t, v.Passed, "%s: %d", id, wrong)
+			assert.NotContains(t, v.Line("Exercise 3", 0), fmt.Sprint(x), "the verdict gives the answer away")
+		}
+	}
+	assert.GreaterOrEqual(t, len(ks), 3)
+}
+
+// The notebook's check cells with the stubs show a ✗ with a hint, never
+// the answer.
+func TestStubsGiveNothingAway(t *testing.T) {
+	v := Exercise1.VerdictFor("", 0)
+	assert.False(t, v.Passed)
+	assert.NotEmpty(t, v.Hint)
+	v = Exercise2.VerdictFor("", Disagreement{})
+	assert.False(t, v.Passed)
+	assert.NotContains(t, v.Line("Exercise 2", 0), "11110")
+	v = Exercise3.VerdictFor("", 0)
+	assert.False(t, v.Passed)
+	assert.NotContains(t, v.Line("Exercise 3", 0), "30")
 }

@@ -100,3 +100,45 @@ func CostPlot(r CostResult) (*plot.Plot, error) {
 	}
 	return p, nil
 }
+
+// CounterRow is the value a logical counter reaches in a real system and
+// its size as a varint.
+type CounterRow struct {
+	Scenario string
+	Value    uint64
+	Bytes    int // encoding/binary.AppendUvarint
+}
+
+// RealCounters computes how large a node's counter gets when it counts
+// rate events per second for a while, for a few plausible systems: the
+// toy executions above keep every counter below 128 (one varint byte);
+// real ones need 3–5 bytes per counter.
+func RealCounters() []CounterRow {
+	const day = 24 * 3600
+	cases := []struct {
+		what       string
+		rate, secs uint64
+	}{
+		{"1 event/s for a day", 1, day},
+		{"1 000 events/s for an hour", 1000, 3600},
+		{"1 000 events/s for a day", 1000, day},
+		{"1 000 events/s for a year", 1000, 365 * day},
+	}
+	var out []CounterRow
+	for _, c := range cases {
+		v := c.rate * c.secs
+		out = append(out, CounterRow{Scenario: c.what, Value: v, Bytes: len(binary.AppendUvarint(nil, v))})
+	}
+	return out
+}
+
+// CounterTable lists RealCounters with the size of a Lamport stamp and of
+// a vector of n such counters.
+func CounterTable(n int) (header []string, rows [][]string) {
+	header = []string{"a node counts", "counter", "Lamport stamp", fmt.Sprintf("vector, %d nodes", n)}
+	for _, c := range RealCounters() {
+		rows = append(rows, []string{c.Scenario, fmt.Sprint(c.Value), fmt.Sprintf("%d B", c.Bytes),
+			fmt.Sprintf("about %d B", n*c.Bytes+1)})
+	}
+	return header, rows
+}

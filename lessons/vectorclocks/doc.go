@@ -1,9 +1,11 @@
 // Package vectorclocks is the code behind the lesson "Vector clocks"
 // (notebooks/08-vector-clocks.ipynb): the syllabus example replayed with
 // vector clocks next to Lamport clocks, the guarantees checked on seeded
-// random executions, the cost per message against the number of nodes,
-// space-time diagrams labelled with vector timestamps, and the checks of
-// the exercises.
+// random executions, the cost per message against the number of nodes
+// (and the size of real counters), space-time diagrams labelled with
+// vector timestamps, hybrid logical clocks against physical and Lamport
+// clocks (HybridRun), and the lesson's exercises (Lesson, WarmUp,
+// Exercise1–4, declared with pkg/exercise).
 //
 // Every claim the notebook makes is asserted in this package's tests.
 //
@@ -14,5 +16,6 @@
 //	rep, err := vectorclocks.CheckGuarantees(vectorclocks.GuaranteeConfig{Seed: 1})
 //	cost, err := vectorclocks.MessageCost([]int{2, 4, 8, 16, 26}, 1)
 //	p, err := vectorclocks.CostPlot(cost)
-//	show.Check("Exercise 2", vectorclocks.CheckConcurrentPairs(pairs))
+//	r, err := vectorclocks.HybridRun(vectorclocks.DefaultHybrid)
+//	vectorclocks.Exercise2.Check(pairs)
 package vectorclocks

@@ -18,8 +18,19 @@
 //   - split brain under a partition when a candidate only needs "enough
 //     replies" versus none when it needs a majority quorum.
 //
-// Exercise checks (Check…) return nil or an error saying what was expected,
-// what was given and a hint.
+// The two vote handlers of an election node are plain functions,
+// GrantVote and CountVote, which the notebook shows in a cell students can
+// edit: ElectionConfig.Handlers plugs a cell's versions in, and
+// CheckHandlers runs them next to the library's in cold starts and the
+// partition, reporting two leaders in a term, a cluster that elects
+// nobody, or other leaders than the library's.
+//
+// Register is a replicated register on read and write quorums, with the
+// read rule Newest (and MostCommon, the rule intersection does not
+// support); StaleRead and NewThenOld are the notebook's scenarios.
+//
+// The notebook's exercises are declared in exercises.go (Lesson,
+// Exercise1…Exercise4; see pkg/exercise).
 //
 // # Usage
 //

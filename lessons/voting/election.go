@@ -45,6 +45,10 @@ type ElectionConfig struct {
 	Rule                      Rule
 	Seed                      uint64
 	Trace                     bool // keep the netsim transcript in the result
+	// Handlers are the nodes' vote handlers; zero fields mean the
+	// library's own, GrantVote and CountVote. The notebook's editable cell
+	// plugs its versions in here.
+	Handlers VoteHandlers
 }
 
 // DefaultElection is five nodes, timeouts 150–300 ms, heartbeats every
@@ -105,13 +109,113 @@ func (m Vote) String() string         { return fmt.Sprintf("Vote t%d %t", m.Term
 func (m Heartbeat) String() string    { return fmt.Sprintf("Heartbeat t%d", m.Term) }
 func (m HeartbeatAck) String() string { return fmt.Sprintf("HeartbeatAck t%d %t", m.Term, m.OK) }
 
-type role int
+// Role is what a node is in its current term.
+type Role int
 
+// The three roles of a Raft node.
 const (
-	follower role = iota
-	candidate
-	leader
+	Follower Role = iota
+	Candidate
+	Leader
 )
+
+func (r Role) String() string {
+	switch r {
+	case Follower:
+		return "follower"
+	case Candidate:
+		return "candidate"
+	case Leader:
+		return "leader"
+	}
+	return fmt.Sprintf("Role(%d)", int(r))
+}
+
+// VoteState is the part of a node's state that its vote handlers read and
+// change.
+type VoteState struct {
+	Nodes    int  // cluster size
+	Rule     Rule // when a candidate wins
+	Term     int
+	Role     Role
+	VotedFor netsim.NodeID // whom the node voted for in Term ("" if nobody yet)
+	// Votes are the nodes that granted a candidate their vote in Term,
+	// itself included.
+	Votes map[netsim.NodeID]bool
+	// Refused records that someone refused a candidate its vote in Term
+	// (the no-quorum rule then gives up).
+	Refused bool
+}
+
+// Voter is a node as its vote handlers see it: its VoteState, and the
+// actions a handler may take.
+type Voter struct {
+	*VoteState
+	n   *electionNode
+	ctx *netsim.Context
+}
+
+// StepDown makes the node a follower in term (adopting it, and forgetting
+// its vote, if it is newer than the node's).
+func (v *Voter) StepDown(term int) { v.n.stepDown(v.ctx, term) }
+
+// ResetElectionTimer draws a new election timeout: a node that hears from
+// a candidate it votes for gives it time to win.
+func (v *Voter) ResetElectionTimer() { v.n.resetElection(v.ctx) }
+
+// BecomeLeader makes the node the leader of its term (nothing happens if
+// it already is).
+func (v *Voter) BecomeLeader() {
+	if v.Role != Leader {
+		v.n.becomeLeader(v.ctx)
+	}
+}
+
+// VoteHandlers are the two handlers of Raft's vote: what a node answers
+// to a vote request, and what a candidate does with an answer.
+type VoteHandlers struct {
+	// RequestVote returns the node's answer to a request from candidate
+	// from; the library sends it.
+	RequestVote func(n *Voter, from netsim.NodeID, req RequestVote) Vote
+	// Vote handles an answer from node from.
+	Vote func(n *Voter, from netsim.NodeID, v Vote)
+}
+
+// GrantVote is the library's RequestVote handler: a node adopts a newer
+// term, and grants its vote only to a candidate of its current term, only
+// as a follower, and at most once per term.
+func GrantVote(n *Voter, from netsim.NodeID, req RequestVote) Vote {
+	if req.Term > n.Term {
+		n.StepDown(req.Term) // a newer term: adopt it, as a follower with no vote yet
+	}
+	grant := req.Term == n.Term && n.Role == Follower && (n.VotedFor == "" || n.VotedFor == from)
+	if grant {
+		n.VotedFor = from
+		n.ResetElectionTimer()
+	}
+	return Vote{Term: n.Term, Granted: grant}
+}
+
+// CountVote is the library's Vote handler: a candidate counts the votes
+// of its own term and becomes leader once a majority of all nodes (itself
+// included) voted for it; an answer from a newer term makes it a follower.
+func CountVote(n *Voter, from netsim.NodeID, v Vote) {
+	if v.Term > n.Term {
+		n.StepDown(v.Term)
+		return
+	}
+	if n.Role != Candidate || v.Term != n.Term {
+		return // an answer to an older request
+	}
+	if !v.Granted {
+		n.Refused = true
+		return
+	}
+	n.Votes[from] = true
+	if n.Rule == Majority && 2*len(n.Votes) > n.Nodes {
+		n.BecomeLeader()
+	}
+}
 
 type timerKind int
 
@@ -133,18 +237,27 @@ func (t timerTag) String() string {
 // electionNode is one Raft-style node. It only reacts to netsim events;
 // the recorder is bookkeeping for the experiment, not part of the protocol.
 type electionNode struct {
+	VoteState
 	cfg      *ElectionConfig
 	rec      *recorder
 	idx      int
-	role     role
-	term     int
-	votedFor netsim.NodeID
-	votes    map[netsim.NodeID]bool
-	denied   bool
 	timer    netsim.TimerID
 	hasTimer bool
 	since    netsim.Time                   // leader since
 	lastAck  map[netsim.NodeID]netsim.Time // leader: last ack per follower
+}
+
+// handlers returns the node's vote handlers, the library's where the
+// configuration has none.
+func (n *electionNode) handlers() VoteHandlers {
+	h := n.cfg.Handlers
+	if h.RequestVote == nil {
+		h.RequestVote = GrantVote
+	}
+	if h.Vote == nil {
+		h.Vote = CountVote
+	}
+	return h
 }
 
 func (n *electionNode) resetElection(ctx *netsim.Context) {
@@ -155,27 +268,27 @@ func (n *electionNode) resetElection(ctx *netsim.Context) {
 	if n.cfg.TimeoutSpread > 0 {
 		d += netsim.Time(ctx.Rand().Int64N(int64(n.cfg.TimeoutSpread) + 1))
 	}
-	n.timer, n.hasTimer = ctx.SetTimer(d, timerTag{electionTimer, n.term}), true
+	n.timer, n.hasTimer = ctx.SetTimer(d, timerTag{electionTimer, n.Term}), true
 }
 
 func (n *electionNode) Handle(ctx *netsim.Context, ev netsim.Event) {
 	switch ev.Kind {
 	case netsim.Start, netsim.Restart:
-		n.role = follower
+		n.Role = Follower
 		n.resetElection(ctx)
 	case netsim.Timer:
 		tag, _ := ev.Msg.(timerTag)
 		switch tag.kind {
 		case electionTimer:
-			if ev.Timer == n.timer && n.role != leader {
+			if ev.Timer == n.timer && n.Role != Leader {
 				n.startElection(ctx)
 			}
 		case windowTimer:
-			if n.role == candidate && tag.term == n.term && !n.denied {
+			if n.Role == Candidate && tag.term == n.Term && !n.Refused {
 				n.becomeLeader(ctx)
 			}
 		case heartbeatTimer:
-			if n.role == leader && tag.term == n.term {
+			if n.Role == Leader && tag.term == n.Term {
 				n.tick(ctx)
 			}
 		}
@@ -185,30 +298,30 @@ func (n *electionNode) Handle(ctx *netsim.Context, ev netsim.Event) {
 }
 
 func (n *electionNode) startElection(ctx *netsim.Context) {
-	n.term++
-	n.role = candidate
-	n.votedFor = ctx.Self()
-	n.votes = map[netsim.NodeID]bool{ctx.Self(): true}
-	n.denied = false
-	n.rec.candidate(ctx.Now(), n.idx, n.term)
-	ctx.Broadcast(RequestVote{n.term})
+	n.Term++
+	n.Role = Candidate
+	n.VotedFor = ctx.Self()
+	n.Votes = map[netsim.NodeID]bool{ctx.Self(): true}
+	n.Refused = false
+	n.rec.candidate(ctx.Now(), n.idx, n.Term)
+	ctx.Broadcast(RequestVote{n.Term})
 	n.resetElection(ctx)
 	if n.cfg.Rule == Reachable {
-		ctx.SetTimer(n.cfg.VoteWindow, timerTag{windowTimer, n.term})
+		ctx.SetTimer(n.cfg.VoteWindow, timerTag{windowTimer, n.Term})
 	}
 }
 
 func (n *electionNode) becomeLeader(ctx *netsim.Context) {
-	n.role = leader
+	n.Role = Leader
 	if n.hasTimer {
 		ctx.CancelTimer(n.timer)
 		n.hasTimer = false
 	}
 	n.since = ctx.Now()
 	n.lastAck = map[netsim.NodeID]netsim.Time{}
-	n.rec.leader(ctx.Now(), n.idx, n.term)
-	ctx.Broadcast(Heartbeat{n.term})
-	ctx.SetTimer(n.cfg.Heartbeat, timerTag{heartbeatTimer, n.term})
+	n.rec.leader(ctx.Now(), n.idx, n.Term)
+	ctx.Broadcast(Heartbeat{n.Term})
+	ctx.SetTimer(n.cfg.Heartbeat, timerTag{heartbeatTimer, n.Term})
 }
 
 // tick is the leader's heartbeat: check the lease, then send heartbeats.
@@ -222,24 +335,24 @@ func (n *electionNode) tick(ctx *netsim.Context) {
 			}
 		}
 		if 2*fresh <= n.cfg.Nodes {
-			n.stepDown(ctx, n.term)
+			n.stepDown(ctx, n.Term)
 			return
 		}
 	}
-	ctx.Broadcast(Heartbeat{n.term})
-	ctx.SetTimer(n.cfg.Heartbeat, timerTag{heartbeatTimer, n.term})
+	ctx.Broadcast(Heartbeat{n.Term})
+	ctx.SetTimer(n.cfg.Heartbeat, timerTag{heartbeatTimer, n.Term})
 }
 
-// stepDown makes the node a follower in term t (t >= n.term).
+// stepDown makes the node a follower in term t (t >= n.Term).
 func (n *electionNode) stepDown(ctx *netsim.Context, t int) {
-	if t > n.term {
-		n.term, n.votedFor = t, ""
+	if t > n.Term {
+		n.Term, n.VotedFor = t, ""
 	}
-	wasLeader := n.role == leader
+	wasLeader := n.Role == Leader
 	if wasLeader {
 		n.rec.stepDown(ctx.Now(), n.idx)
 	}
-	n.role = follower
+	n.Role = Follower
 	if wasLeader || !n.hasTimer {
 		n.resetElection(ctx)
 	}
@@ -248,47 +361,26 @@ func (n *electionNode) stepDown(ctx *netsim.Context, t int) {
 func (n *electionNode) receive(ctx *netsim.Context, from netsim.NodeID, msg any) {
 	switch m := msg.(type) {
 	case RequestVote:
-		if m.Term > n.term {
-			n.stepDown(ctx, m.Term)
-		}
-		grant := m.Term == n.term && n.role == follower && (n.votedFor == "" || n.votedFor == from)
-		if grant {
-			n.votedFor = from
-			n.resetElection(ctx)
-		}
-		ctx.Send(from, Vote{n.term, grant})
+		v := &Voter{VoteState: &n.VoteState, n: n, ctx: ctx}
+		ctx.Send(from, n.handlers().RequestVote(v, from, m))
 	case Vote:
-		if m.Term > n.term {
-			n.stepDown(ctx, m.Term)
-			return
-		}
-		if n.role != candidate || m.Term != n.term {
-			return
-		}
-		if !m.Granted {
-			n.denied = true
-			return
-		}
-		n.votes[from] = true
-		if n.cfg.Rule == Majority && 2*len(n.votes) > n.cfg.Nodes {
-			n.becomeLeader(ctx)
-		}
+		n.handlers().Vote(&Voter{VoteState: &n.VoteState, n: n, ctx: ctx}, from, m)
 	case Heartbeat:
-		if m.Term < n.term {
-			ctx.Send(from, HeartbeatAck{n.term, false})
+		if m.Term < n.Term {
+			ctx.Send(from, HeartbeatAck{n.Term, false})
 			return
 		}
-		if m.Term > n.term || n.role != follower {
+		if m.Term > n.Term || n.Role != Follower {
 			n.stepDown(ctx, m.Term)
 		}
 		n.resetElection(ctx)
-		ctx.Send(from, HeartbeatAck{n.term, true})
+		ctx.Send(from, HeartbeatAck{n.Term, true})
 	case HeartbeatAck:
-		if m.Term > n.term {
+		if m.Term > n.Term {
 			n.stepDown(ctx, m.Term)
 			return
 		}
-		if n.role == leader && m.Term == n.term && m.OK {
+		if n.Role == Leader && m.Term == n.Term && m.OK {
 			n.lastAck[from] = ctx.Now()
 		}
 	}
@@ -316,10 +408,21 @@ type recorder struct {
 	termsBefore map[int]bool // terms with a candidate before the first leader
 	candidacies int
 	maxTerm     int
+	// termLeaders lists, per term, the nodes that became its leader, in
+	// order; two entries break election safety.
+	termLeaders map[int][]LeaderStart
+	doubled     []int // terms that got a second leader, in the order it happened
+}
+
+// LeaderStart is a node becoming leader at a time.
+type LeaderStart struct {
+	Node int
+	At   netsim.Time
 }
 
 func newRecorder(n int) *recorder {
-	return &recorder{isLeader: make([]bool, n), leaderTerm: make([]int, n), since: make([]netsim.Time, n), firstLeader: -1, termsBefore: map[int]bool{}}
+	return &recorder{isLeader: make([]bool, n), leaderTerm: make([]int, n), since: make([]netsim.Time, n), firstLeader: -1,
+		termsBefore: map[int]bool{}, termLeaders: map[int][]LeaderStart{}}
 }
 
 func (r *recorder) advance(now netsim.Time) {
@@ -345,6 +448,40 @@ func (r *recorder) leader(now netsim.Time, node, term int) {
 	if r.firstLeader < 0 {
 		r.firstLeader, r.firstTerm = now, term
 	}
+	ls := r.termLeaders[term]
+	for _, l := range ls {
+		if l.Node == node {
+			return // the same node again (it cannot, but a rewritten handler might try)
+		}
+	}
+	r.termLeaders[term] = append(ls, LeaderStart{node, now})
+	if len(ls) == 1 {
+		r.doubled = append(r.doubled, term)
+	}
+}
+
+// TwoLeaders is a term with more than one leader: election safety broken.
+type TwoLeaders struct {
+	Term    int
+	Leaders []LeaderStart
+}
+
+func (t TwoLeaders) String() string {
+	var who []string
+	for _, l := range t.Leaders {
+		who = append(who, fmt.Sprintf("%s (from %.1f ms)", NodeName(l.Node), float64(l.At)/float64(netsim.Millisecond)))
+	}
+	return fmt.Sprintf("term %d has %d leaders: %s", t.Term, len(t.Leaders), strings.Join(who, ", "))
+}
+
+// twoLeaders returns the terms that had two or more leaders, in the order
+// the second leader appeared.
+func (r *recorder) twoLeaders() []TwoLeaders {
+	var out []TwoLeaders
+	for _, t := range r.doubled {
+		out = append(out, TwoLeaders{Term: t, Leaders: append([]LeaderStart(nil), r.termLeaders[t]...)})
+	}
+	return out
 }
 
 func (r *recorder) stepDown(now netsim.Time, node int) {
@@ -378,7 +515,8 @@ func newCluster(cfg ElectionConfig) (*netsim.Sim, *recorder, error) {
 	rec := newRecorder(cfg.Nodes)
 	c := cfg
 	for i := range cfg.Nodes {
-		if err := sim.AddNode(NodeName(i), &electionNode{cfg: &c, rec: rec, idx: i}); err != nil {
+		node := &electionNode{VoteState: VoteState{Nodes: c.Nodes, Rule: c.Rule}, cfg: &c, rec: rec, idx: i}
+		if err := sim.AddNode(NodeName(i), node); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -142,6 +142,9 @@ type PartitionRun struct {
 	MaxLeaders int
 	SplitBrain netsim.Time
 	Terms      int // highest term reached
+	// TwoLeaders lists the terms that had more than one leader (election
+	// safety broken), in the order it happened.
+	TwoLeaders []TwoLeaders
 }
 
 func (r PartitionRun) String() string {
@@ -155,50 +158,59 @@ func (r PartitionRun) String() string {
 
 // Partition runs the scenario once under each rule, with the same seed.
 func Partition(cfg PartitionConfig) ([]PartitionRun, error) {
-	if !(0 < cfg.PartitionAt && cfg.PartitionAt < cfg.HealAt && cfg.HealAt <= cfg.End) {
-		return nil, fmt.Errorf("voting: need 0 < partition (%v) < heal (%v) <= end (%v)", cfg.PartitionAt, cfg.HealAt, cfg.End)
-	}
 	var out []PartitionRun
 	for _, rule := range []Rule{Majority, Reachable} {
-		c := cfg.Base
-		c.Rule = rule
-		sim, rec, err := newCluster(c)
+		run, err := partition(cfg, rule)
 		if err != nil {
 			return nil, err
 		}
-		if err := sim.Run(cfg.PartitionAt); err != nil {
-			return nil, err
-		}
-		// Cut off the current leader (or n0 if there is none) with the next node.
-		old := 0
-		for i, l := range rec.isLeader {
-			if l {
-				old = i
-			}
-		}
-		minority := []int{old, (old + 1) % c.Nodes}
-		var a, b []netsim.NodeID
-		for i := range c.Nodes {
-			if slices.Contains(minority, i) {
-				a = append(a, NodeName(i))
-			} else {
-				b = append(b, NodeName(i))
-			}
-		}
-		if err := sim.At(cfg.PartitionAt).Partition(a, b); err != nil {
-			return nil, err
-		}
-		if err := sim.At(cfg.HealAt).Heal(); err != nil {
-			return nil, err
-		}
-		if err := sim.Run(cfg.End); err != nil {
-			return nil, err
-		}
-		ivs := rec.finish(cfg.End)
-		run := PartitionRun{Rule: rule, Seed: c.Seed, Minority: minority, Intervals: ivs, MaxLeaders: rec.maxLeaders, SplitBrain: rec.splitTime, Terms: rec.maxTerm}
 		out = append(out, run)
 	}
 	return out, nil
+}
+
+// partition runs the scenario once under rule.
+func partition(cfg PartitionConfig, rule Rule) (PartitionRun, error) {
+	if !(0 < cfg.PartitionAt && cfg.PartitionAt < cfg.HealAt && cfg.HealAt <= cfg.End) {
+		return PartitionRun{}, fmt.Errorf("voting: need 0 < partition (%v) < heal (%v) <= end (%v)", cfg.PartitionAt, cfg.HealAt, cfg.End)
+	}
+	c := cfg.Base
+	c.Rule = rule
+	sim, rec, err := newCluster(c)
+	if err != nil {
+		return PartitionRun{}, err
+	}
+	if err := sim.Run(cfg.PartitionAt); err != nil {
+		return PartitionRun{}, err
+	}
+	// Cut off the current leader (or n0 if there is none) with the next node.
+	old := 0
+	for i, l := range rec.isLeader {
+		if l {
+			old = i
+		}
+	}
+	minority := []int{old, (old + 1) % c.Nodes}
+	var a, b []netsim.NodeID
+	for i := range c.Nodes {
+		if slices.Contains(minority, i) {
+			a = append(a, NodeName(i))
+		} else {
+			b = append(b, NodeName(i))
+		}
+	}
+	if err := sim.At(cfg.PartitionAt).Partition(a, b); err != nil {
+		return PartitionRun{}, err
+	}
+	if err := sim.At(cfg.HealAt).Heal(); err != nil {
+		return PartitionRun{}, err
+	}
+	if err := sim.Run(cfg.End); err != nil {
+		return PartitionRun{}, err
+	}
+	ivs := rec.finish(cfg.End)
+	return PartitionRun{Rule: rule, Seed: c.Seed, Minority: minority, Intervals: ivs, MaxLeaders: rec.maxLeaders,
+		SplitBrain: rec.splitTime, Terms: rec.maxTerm, TwoLeaders: rec.twoLeaders()}, nil
 }
 
 // IntervalRows gives a run's leadership intervals as a table.

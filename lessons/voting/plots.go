@@ -2,12 +2,12 @@ package voting
 
 import (
 	"fmt"
+	"image/color"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"image/color"
 
 	"github.com/dslessons/course/pkg/plots"
 )
@@ -37,6 +37,17 @@ func PlotReadWrite(g RWGrid) (*plot.Plot, error) {
 	p.X.Tick.Marker = plots.IntegerTicks{}
 	p.Y.Tick.Marker = plots.IntegerTicks{}
 	p.Add(plotter.NewGrid())
+	n := float64(g.N)
+	l, err := plotter.NewLine(plotter.XYs{{X: 1, Y: n}, {X: n, Y: 1}})
+	if err != nil {
+		return nil, fmt.Errorf("voting: %w", err)
+	}
+	l.Dashes, l.Color = plots.Dashes(1), plots.Black
+	p.Add(l)
+	lg, err := plots.NewLegend(p, false, false)
+	if err != nil {
+		return nil, fmt.Errorf("voting: %w", err)
+	}
 	safe, unsafe := RWPoints(g)
 	for _, s := range []struct {
 		name  string
@@ -44,8 +55,8 @@ func PlotReadWrite(g RWGrid) (*plot.Plot, error) {
 		shape draw.GlyphDrawer
 		c     color.Color
 	}{
-		{"every read meets every write", safe, draw.CircleGlyph{}, color.RGBA{G: 130, B: 60, A: 255}},
-		{"some read misses some write", unsafe, draw.RingGlyph{}, color.RGBA{R: 200, A: 255}},
+		{"every read meets every write", safe, draw.CircleGlyph{}, plots.BluishGreen},
+		{"some read misses some write", unsafe, draw.RingGlyph{}, plots.Vermillion},
 	} {
 		if len(s.xy) == 0 {
 			continue
@@ -54,27 +65,13 @@ func PlotReadWrite(g RWGrid) (*plot.Plot, error) {
 		if err != nil {
 			return nil, fmt.Errorf("voting: %w", err)
 		}
-		sc.Shape, sc.Color, sc.Radius = s.shape, s.c, vg.Points(4)
+		sc.Shape, sc.Color, sc.Radius = s.shape, s.c, vg.Points(4.5)
 		p.Add(sc)
-		p.Legend.Add(s.name, sc)
+		lg.Add(s.name, sc)
 	}
-	n := float64(g.N)
-	l, err := plotter.NewLine(plotter.XYs{{X: 1, Y: n}, {X: n, Y: 1}})
-	if err != nil {
-		return nil, fmt.Errorf("voting: %w", err)
-	}
-	l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-	p.Add(l)
-	p.Legend.Add("R + W = N + 1", l)
-	// Ticks only at the possible sizes 1..N; the space above N is left
-	// free for the legend.
-	ticks := make([]plot.Tick, g.N)
-	for i := range ticks {
-		ticks[i] = plot.Tick{Value: float64(i + 1), Label: fmt.Sprint(i + 1)}
-	}
-	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
+	lg.Add("R + W = N + 1", l)
 	p.X.Min, p.X.Max = 0.5, n+0.5
-	p.Y.Min, p.Y.Max = 0.5, n+2.2
-	p.Legend.Top = true
+	p.Y.Min, p.Y.Max = 0.5, n+0.5
+	lg.MakeRoom()
 	return p, nil
 }

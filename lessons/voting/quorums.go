@@ -149,8 +149,13 @@ func (r WeightedResult) Rows() [][]string {
 	return rows
 }
 
+// Caption names the weights and their total.
+func (r WeightedResult) Caption() string {
+	return fmt.Sprintf("weights %v (total %d)", r.Weights, r.Total)
+}
+
 func (r WeightedResult) String() string {
-	return fmt.Sprintf("weights %v (total %d)\n", r.Weights, r.Total) + table.String(r.Header(), r.Rows())
+	return r.Caption() + "\n" + table.String(r.Header(), r.Rows())
 }
 
 // TallyCase is a named set of ballots.

@@ -33,6 +33,11 @@ type Config struct {
 	Trace     bool // record every message in Result.Trace
 }
 
+// Validate reports whether c describes a run OM or SM accepts (without
+// the size limits, which each algorithm checks against its own maxima).
+// For lesson code that runs its own version of an algorithm on a Config.
+func (c Config) Validate() error { return c.validate() }
+
 func (c Config) validate() error {
 	if c.N < 2 {
 		return fmt.Errorf("byzantine: n=%d generals, need at least 2 (a commander and a lieutenant)", c.N)

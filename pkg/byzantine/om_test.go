@@ -306,3 +306,39 @@ func combinations(n, k int) [][]int {
 	rec(0)
 	return out
 }
+
+func TestJudgeAgreesWithRuns(t *testing.T) {
+	// Judge on a run's own decisions gives that run's verdict.
+	for _, tr := range [][]int{nil, {1}, {0}, {2}} {
+		for _, n := range []int{3, 4} {
+			res, err := OM(Config{N: n, M: 1, Order: Attack, Traitors: tr, Strategy: Liar{}})
+			require.NoError(t, err)
+			j, err := Judge(res.Commander, res.Order, res.Decisions, res.Loyal)
+			require.NoError(t, err)
+			assert.Equal(t, res.Verdict, j.Verdict, "n=%d traitors %v", n, tr)
+			assert.Equal(t, res.Reason, j.Reason)
+			assert.Equal(t, res.IC1, j.IC1)
+			assert.Equal(t, res.IC2, j.IC2)
+		}
+	}
+	j, err := Judge(0, Attack, []Value{Attack, Attack, Retreat}, []bool{true, true, true})
+	require.NoError(t, err)
+	assert.Equal(t, Violation, j.Verdict)
+	assert.False(t, j.IC1)
+	assert.False(t, j.IC2)
+	for _, bad := range []struct {
+		cmd   int
+		order Value
+		d     []Value
+		l     []bool
+	}{
+		{0, Attack, []Value{Attack}, []bool{true}},
+		{0, Attack, []Value{Attack, Attack}, []bool{true}},
+		{2, Attack, []Value{Attack, Attack}, []bool{true, true}},
+		{0, Value(7), []Value{Attack, Attack}, []bool{true, true}},
+		{0, Attack, []Value{Attack, Value(-1)}, []bool{true, true}},
+	} {
+		_, err := Judge(bad.cmd, bad.order, bad.d, bad.l)
+		assert.Error(t, err, "%+v", bad)
+	}
+}

@@ -145,3 +145,32 @@ func MessageCount(n, m int) int {
 	}
 	return total
 }
+
+// Judge checks IC1 and IC2 for decisions made by some other
+// implementation of an algorithm (a lesson's own version of OM, say):
+// decisions[i] is what general i decided (the commander's entry is
+// ignored), loyal[i] whether it is loyal. It returns the Result with
+// Decisions, Loyal, Commander, Order, IC1, IC2, Verdict and Reason filled
+// in; the message counts and the trace are left empty.
+func Judge(commander int, order Value, decisions []Value, loyal []bool) (Result, error) {
+	n := len(decisions)
+	switch {
+	case n < 2 || n > MaxGenerals:
+		return Result{}, fmt.Errorf("byzantine: %d decisions, need one per general (2 to %d)", n, MaxGenerals)
+	case len(loyal) != n:
+		return Result{}, fmt.Errorf("byzantine: %d decisions but %d loyalty flags", n, len(loyal))
+	case commander < 0 || commander >= n:
+		return Result{}, fmt.Errorf("byzantine: commander %d not in [0,%d)", commander, n)
+	case order != Attack && order != Retreat:
+		return Result{}, fmt.Errorf("byzantine: order %d is neither Attack nor Retreat", int(order))
+	}
+	r := Result{Decisions: append([]Value(nil), decisions...), Loyal: append([]bool(nil), loyal...), Commander: commander, Order: order}
+	for i, d := range r.Decisions {
+		if d != Attack && d != Retreat {
+			return Result{}, fmt.Errorf("byzantine: general %d decided %d, neither Attack nor Retreat", i, int(d))
+		}
+	}
+	r.Decisions[commander] = order
+	r.check()
+	return r, nil
+}

@@ -118,10 +118,10 @@ func (e *Func[F, I, O]) Check(answer F) bool {
 			return b, nil
 		}
 		if err := serveFunc(e.lesson.ID, e.name, serve); err != nil {
-			fmt.Fprintf(out, "%s: the grader's session ended with an error: %v\n", e.name, err)
+			fmt.Fprintf(stdout(), "%s: the grader's session ended with an error: %v\n", e.name, err)
 			return false
 		}
-		fmt.Fprintf(out, "%s: your code answered the grader's test cases.\n", e.name)
+		fmt.Fprintf(stdout(), "%s: your code answered the grader's test cases.\n", e.name)
 		return true
 	}
 	return report(e.lesson.ID, e.name, e.VerdictOf(answer, false, exampleSeed))

@@ -24,9 +24,14 @@ type Judge struct {
 	// 10 s).
 	HelloLimit time.Duration
 
+	// StepTimeout bounds one answer of a lab's nodes during a search
+	// (default 10 s).
+	StepTimeout time.Duration
+
 	mu       sync.Mutex
 	cur      net.Conn // the session being judged
 	verdicts map[string]Verdict
+	progress map[string]*modelProgress // labs: scenarios searched so far
 	sessions int
 	problems []string
 }
@@ -125,14 +130,38 @@ func (j *Judge) handle(nc net.Conn) {
 		return
 	}
 	s := &session{c: c, deadline: time.Now().Add(limit), value: m.Value}
-	v := e.judge(s, j.Student, j.Seed)
-	c.write(message{Op: "done"}, time.Now().Add(time.Second))
+	var v Verdict
+	if me, ok := e.(modelJudge); ok {
+		j.mu.Lock()
+		if j.progress == nil {
+			j.progress = map[string]*modelProgress{}
+		}
+		p := j.progress[e.Name()]
+		if p == nil {
+			p = &modelProgress{verdict: Right()}
+			j.progress[e.Name()] = p
+		}
+		j.mu.Unlock()
+		step := j.StepTimeout
+		if step <= 0 {
+			step = 10 * time.Second
+		}
+		v, _ = me.judgeModel(s, m.Msg == "start", p, j.Seed, step)
+	} else {
+		v = e.judge(s, j.Student, j.Seed)
+		c.write(message{Op: "done"}, time.Now().Add(time.Second))
+	}
 	j.mu.Lock()
 	if j.verdicts == nil {
 		j.verdicts = map[string]Verdict{}
 	}
 	j.verdicts[e.Name()] = v // the last answer to an exercise counts
 	j.mu.Unlock()
+}
+
+// modelJudge is a lab exercise, judged one scenario per connection.
+type modelJudge interface {
+	judgeModel(s *session, start bool, p *modelProgress, seed uint64, stepTimeout time.Duration) (Verdict, bool)
 }
 
 // Results returns one Result per exercise of the lesson, in order.

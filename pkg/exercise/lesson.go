@@ -20,6 +20,8 @@ const (
 	ValueKind Kind = iota + 1
 	// FuncKind asks for code: a function, a handler, a strategy.
 	FuncKind
+	// ModelKind asks for a protocol: node code, model-checked (a lab).
+	ModelKind
 )
 
 func (k Kind) String() string {
@@ -28,12 +30,14 @@ func (k Kind) String() string {
 		return "value"
 	case FuncKind:
 		return "function"
+	case ModelKind:
+		return "model"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
 
 // Exercise is one graded question of a lesson. Only this package's types
-// (Value, Func) implement it.
+// (Value, Func, Model) implement it.
 type Exercise interface {
 	Name() string
 	Lesson() *Lesson
@@ -221,10 +225,10 @@ func recalled(lesson string) map[string]bool {
 // right. Under the grader it says that the grader decides.
 func (l *Lesson) Summary() {
 	if Grading() {
-		fmt.Fprintf(out, "Exercises of %s: your answers went to the grader, which decides.\n", l.ID)
+		fmt.Fprintf(stdout(), "Exercises of %s: your answers went to the grader, which decides.\n", l.ID)
 		return
 	}
-	l.WriteSummary(out)
+	l.WriteSummary(stdout())
 }
 
 // WriteSummary writes the summary that Summary prints.

@@ -18,11 +18,19 @@ const nbgraderEnv = "NBGRADER_EXECUTION"
 const LineWidth = 100
 
 var (
-	// out is where checks print; tests replace it.
-	out io.Writer = os.Stdout
+	// out is where checks print when set (tests set it); else os.Stdout,
+	// looked up at each call.
+	out io.Writer
 	// exit ends the program (nbgrader validate); tests replace it.
 	exit = os.Exit
 )
+
+func stdout() io.Writer {
+	if out != nil {
+		return out
+	}
+	return os.Stdout
+}
 
 // Grading reports whether the program runs under the course's grader, which
 // decides verdicts in its own process.
@@ -36,7 +44,7 @@ func validating() bool { return os.Getenv(nbgraderEnv) == "validate" }
 // report prints a verdict, remembers it for Summary and reports whether it
 // passed.
 func report(lesson, name string, v Verdict) bool {
-	fmt.Fprintln(out, v.Line(name, LineWidth))
+	fmt.Fprintln(stdout(), v.Line(name, LineWidth))
 	remember(lesson, name, v.Passed)
 	if !v.Passed && validating() {
 		exit(1)

@@ -90,10 +90,10 @@ func (e *Value[P, A]) Describe() {
 	id, source := Student()
 	text := e.spec.Describe(e.ParamsFor(id))
 	if id == "" {
-		fmt.Fprintf(out, "%s — example numbers (no student ID is set, see lesson 00; graded work uses your own):\n  %s\n", e.name, Wrap(text, 96, "  "))
+		fmt.Fprintf(stdout(), "%s — example numbers (no student ID is set, see lesson 00; graded work uses your own):\n  %s\n", e.name, Wrap(text, 96, "  "))
 		return
 	}
-	fmt.Fprintf(out, "%s — your numbers (student %s, from %s):\n  %s\n", e.name, id, source, Wrap(text, 96, "  "))
+	fmt.Fprintf(stdout(), "%s — your numbers (student %s, from %s):\n  %s\n", e.name, id, source, Wrap(text, 96, "  "))
 }
 
 // VerdictFor judges answer for student's variant ("" for the example).
@@ -120,14 +120,14 @@ func (e *Value[P, A]) Check(answer A) bool {
 	if Grading() {
 		raw, err := json.Marshal(answer)
 		if err != nil {
-			fmt.Fprintf(out, "%s: the answer cannot be sent to the grader: %v\n", e.name, err)
+			fmt.Fprintf(stdout(), "%s: the answer cannot be sent to the grader: %v\n", e.name, err)
 			return false
 		}
 		if err := sendValue(e.lesson.ID, e.name, raw); err != nil {
-			fmt.Fprintf(out, "%s: could not reach the grader: %v\n", e.name, err)
+			fmt.Fprintf(stdout(), "%s: could not reach the grader: %v\n", e.name, err)
 			return false
 		}
-		fmt.Fprintf(out, "%s: answer handed to the grader.\n", e.name)
+		fmt.Fprintf(stdout(), "%s: answer handed to the grader.\n", e.name)
 		return true
 	}
 	id, _ := Student()

@@ -72,7 +72,7 @@ func sentence(s string) string {
 		return s
 	}
 	switch s[len(s)-1] {
-	case '.', '!', '?', ')':
+	case '.', '!', '?':
 		return s
 	}
 	return s + "."
@@ -87,18 +87,21 @@ func indent(s, prefix string) string {
 }
 
 // Wrap breaks text into lines of at most width columns (runes) at spaces,
-// starting continuation lines with cont. Words longer than width stay
-// whole. Existing newlines are kept. width ≤ 0 returns text unchanged.
+// starting continuation lines — wrapped ones and those after an existing
+// newline — with cont. Words longer than width stay whole. width ≤ 0
+// returns text unchanged.
 func Wrap(text string, width int, cont string) string {
 	if width <= 0 {
 		return text
 	}
 	var b strings.Builder
 	for i, para := range strings.Split(text, "\n") {
+		col := 0
 		if i > 0 {
 			b.WriteByte('\n')
+			b.WriteString(cont)
+			col = len([]rune(cont))
 		}
-		col := 0
 		for j, word := range strings.Fields(para) {
 			n := len([]rune(word))
 			switch {

@@ -59,6 +59,8 @@
 //	ctx.CancelTimer(id)       cancel a pending timer
 //	ctx.Rand()                the node's own seeded *rand.Rand
 //	ctx.Logf(format, ...)     a note in the trace
+//	ctx.Output(v)             something the outside world sees (a delivery to
+//	                          the application, a decision); Sim.Outputs lists them
 //
 // Handle must not keep ctx, start goroutines, sleep, read the wall clock
 // or use the global random source. Messages are passed by reference: do
@@ -210,8 +212,8 @@
 // the order they happened. Record.Op is one of OpSend, OpDeliver, OpDrop
 // (with Record.Reason: DropLoss, DropPartition, DropCrashed, DropQueue),
 // OpDuplicate, OpSetTimer, OpTimer, OpCancelTimer, OpStart, OpRestart,
-// OpCrash, OpPause, OpResume, OpNote and OpChange (a scheduled network
-// change). Message records carry From, To, ID (#n, unique per send) and
+// OpCrash, OpPause, OpResume, OpNote, OpOutput and OpChange (a scheduled
+// network change). Message records carry From, To, ID (#n, unique per send) and
 // Msg; deliveries and drops also carry Sent, the send time, so latency is
 // r.Time - r.Sent. Record.String gives a transcript line:
 //
@@ -242,6 +244,26 @@
 //
 //	h, labels, err := sim.Trace().History(netsim.HistoryOptions{})
 //	p, err := plots.SpaceTime(h, plots.SpaceTimeOptions{Title: "ping", Labels: labels})
+//
+// # Driving a network by hand
+//
+// NewManual returns a network where nothing happens by itself: the caller
+// delivers, loses or duplicates a chosen message in flight (by its #n),
+// fires a chosen timer, crashes or restarts a node, one step at a time,
+// and reads the same Trace and Outputs as from a Sim. It replays the
+// schedules found by the model checker in pkg/mcheck on the node code:
+//
+//	m := netsim.NewManual(1)
+//	m.AddNode("S", sender)
+//	m.AddNode("R", receiver)
+//	m.Start()                     // every node's Start, at time 0
+//	msg := m.InFlight()[0]
+//	m.Deliver(msg.ID)             // also Lose, Duplicate
+//	m.Fire("S", m.Timers("S")[0].ID)
+//	m.Crash("R"); m.Restart("R")
+//
+// Runners other than Sim and Manual build a Context with NewContext over
+// their own Env.
 //
 // # Randomness and determinism
 //

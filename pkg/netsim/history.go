@@ -38,9 +38,12 @@ type HistoryOptions struct {
 }
 
 // HistoryLabel is the default event label of Trace.History: "send",
-// "recv", "timer", "CRASH" or "restart".
+// "recv", "timer", "CRASH", "restart", or for an output the value
+// (`out "a"`).
 func HistoryLabel(r Record) string {
 	switch r.Op {
+	case OpOutput:
+		return "out" + string(appendMsg(nil, r.Msg))
 	case OpSend:
 		return "send"
 	case OpDeliver:
@@ -62,8 +65,8 @@ func HistoryLabel(r Record) string {
 // drawn as a stub. A message dropped on arrival (a crashed receiver, a
 // partition that began in flight) did travel: it is received, labelled
 // "dropped (<reason>)". A second copy made by the network is a local
-// event at the receiver labelled "dup". Fired timers, crashes and
-// restarts become local events. Timer settings, notes, starts, pauses
+// event at the receiver labelled "dup". Fired timers, crashes, restarts
+// and outputs become local events. Timer settings, notes, starts, pauses
 // and network changes are left out.
 func (t Trace) History(opt HistoryOptions) (*history.History, []string, error) {
 	if len(opt.Lanes) == 0 {
@@ -161,7 +164,7 @@ func (t Trace) AppendHistory(b *history.Builder, labels []string, opt HistoryOpt
 			b.Receive(m, "")
 			received[r.ID] = true
 			add(r, label(r))
-		case OpTimer, OpCrash, OpRestart:
+		case OpTimer, OpCrash, OpRestart, OpOutput:
 			n, ok := lane[r.Node]
 			if !ok {
 				continue

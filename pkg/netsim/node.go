@@ -59,7 +59,8 @@ func (k EventKind) String() string {
 }
 
 // TimerID identifies a timer set with Context.SetTimer. IDs are unique
-// within a simulation and never 0.
+// within a simulation and never 0. (The model checker in pkg/mcheck
+// reuses the ID of a timer that fired or was cancelled.)
 type TimerID uint64
 
 // Event is one input to a node.
@@ -77,21 +78,66 @@ type Event struct {
 type Context struct {
 	s    *Sim
 	node int32
+	env  Env // set when something other than a Sim runs the node
 }
 
+// Env is the world of a node during one Handle call when something other
+// than a Sim runs it: Manual, or an alternative runner such as the model
+// checker in pkg/mcheck, which builds a Context with NewContext. Lessons
+// never need it. Each Context method forwards to the method of the same
+// name; Broadcast calls Send for every peer. Fail stops the run with an
+// error (a Fresh factory that returned nil).
+type Env interface {
+	Now() Time
+	Self() NodeID
+	Peers() []NodeID
+	Rand() *rand.Rand
+	Send(to NodeID, msg any)
+	SetTimer(after Time, tag any) TimerID
+	CancelTimer(id TimerID) bool
+	Logf(format string, args []any)
+	Output(v any)
+	Fail(err error)
+}
+
+// NewContext returns a Context that forwards every call to env, for
+// runners other than Sim (see Env). The runner may reuse it for every
+// Handle call, changing what env reports in between.
+func NewContext(env Env) *Context { return &Context{s: &Sim{env: env}, env: env} }
+
 // Now is the current virtual time.
-func (c *Context) Now() Time { return c.s.now }
+func (c *Context) Now() Time {
+	if c.env != nil {
+		return c.env.Now()
+	}
+	return c.s.now
+}
 
 // Self is the ID of the node being called.
-func (c *Context) Self() NodeID { return c.s.nodes[c.node].id }
+func (c *Context) Self() NodeID {
+	if c.env != nil {
+		return c.env.Self()
+	}
+	return c.s.nodes[c.node].id
+}
 
 // Peers lists every other node, in the order they were added. The slice
 // is shared: do not modify it.
-func (c *Context) Peers() []NodeID { return c.s.peers(c.node) }
+func (c *Context) Peers() []NodeID {
+	if c.env != nil {
+		return c.env.Peers()
+	}
+	return c.s.peers(c.node)
+}
 
 // Rand is the node's own random source, seeded from Config.Seed and the
 // node's ID. Use it for randomized timeouts and choices.
-func (c *Context) Rand() *rand.Rand { return c.s.nodes[c.node].rng }
+func (c *Context) Rand() *rand.Rand {
+	if c.env != nil {
+		return c.env.Rand()
+	}
+	return c.s.nodes[c.node].rng
+}
 
 // Send sends msg to node to over the link Self()->to, which may lose,
 // delay, duplicate or reorder it. Sending to an unknown node makes the
@@ -102,6 +148,10 @@ func (c *Context) Send(to NodeID, msg any) {
 
 // Broadcast sends msg to every peer (not to itself), in Peers order.
 func (c *Context) Broadcast(msg any) {
+	if c.env != nil {
+		envBroadcast(c.env, msg)
+		return
+	}
 	for t := range c.s.nodes {
 		if int32(t) != c.node {
 			c.s.sendTo(c.node, int32(t), msg)
@@ -128,11 +178,48 @@ func (c *Context) Logf(format string, args ...any) {
 	c.s.note(c.node, format, args)
 }
 
+// Output reports something the node did that the outside world sees:
+// it delivered a message to its application, decided to commit or abort,
+// became leader of a term. The trace shows it ("12.000ms R output "a"")
+// and Sim.Outputs lists every output of the run; the model checker
+// (pkg/mcheck) keeps each node's outputs in its state, so properties can
+// be written over what the nodes did rather than over their fields.
+// Output values should be plain data (numbers, strings, small structs),
+// not pointers into the node's state.
+func (c *Context) Output(v any) {
+	c.s.output(c.node, v)
+}
+
+// envBroadcast is Broadcast for a Context made by NewContext.
+func envBroadcast(e Env, msg any) {
+	for _, p := range e.Peers() {
+		e.Send(p, msg)
+	}
+}
+
+func (c *Context) fail(err error) {
+	if c.env != nil {
+		c.env.Fail(err)
+		return
+	}
+	c.s.fail(err)
+}
+
 // Fresh returns a Node that calls newNode at every Start and Restart and
 // forwards all events to the instance it built, so a crash loses all
 // state (nothing survives on "disk").
 func Fresh(newNode func() Node) Node {
 	return &fresh{newNode: newNode}
+}
+
+// FreshFactory returns the function given to Fresh, and true, if n was
+// built by Fresh. Runners other than Sim (pkg/mcheck) use it to build a
+// new instance at every Start and Restart themselves.
+func FreshFactory(n Node) (newNode func() Node, ok bool) {
+	if f, ok := n.(*fresh); ok {
+		return f.newNode, true
+	}
+	return nil, false
 }
 
 type fresh struct {
@@ -142,18 +229,21 @@ type fresh struct {
 
 func (f *fresh) Handle(ctx *Context, ev Event) {
 	if f.newNode == nil {
-		ctx.s.fail(errorf("node %s: Fresh(nil): no factory", ctx.Self()))
+		ctx.fail(errorf("node %s: Fresh(nil): no factory", ctx.Self()))
 		return
 	}
 	if ev.Kind == Start || ev.Kind == Restart || f.cur == nil {
 		f.cur = f.newNode()
 		if isNil(f.cur) {
-			ctx.s.fail(errorf("node %s: Fresh factory returned nil", ctx.Self()))
+			ctx.fail(errorf("node %s: Fresh factory returned nil", ctx.Self()))
 			return
 		}
 	}
 	f.cur.Handle(ctx, ev)
 }
+
+// Validate checks that id is a valid node ID (see NodeID).
+func (id NodeID) Validate() error { return validID(id) }
 
 // validID checks a node ID.
 func validID(id NodeID) error {

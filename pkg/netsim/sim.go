@@ -68,8 +68,10 @@ type Sim struct {
 	st        counters
 	// user says which caller-supplied code is running, so that a panic
 	// in it becomes the run's error (see catch).
-	user   userCode
-	userDo string // user == inDo: the action's label
+	user    userCode
+	userDo  string   // user == inDo: the action's label
+	outputs []Output // see Context.Output
+	env     Env      // set only in the stub Sim of a Context made by NewContext
 }
 
 // userCode is what caller-supplied code the Sim is running.
@@ -523,6 +525,10 @@ func (s *Sim) link(f, t int32) *linkState {
 }
 
 func (s *Sim) send(from int32, to NodeID, msg any) {
+	if s.env != nil {
+		s.env.Send(to, msg)
+		return
+	}
 	t, ok := s.index[to]
 	if !ok {
 		s.fail(errorf("node %s sent %s to unknown node %q; nodes are %s", s.nodes[from].id,
@@ -602,6 +608,9 @@ func (s *Sim) dropAtSend(from, t int32, id uint64, msg any, why DropReason) {
 }
 
 func (s *Sim) setTimer(node int32, after Time, tag any) TimerID {
+	if s.env != nil {
+		return s.env.SetTimer(after, tag)
+	}
 	n := s.nodes[node]
 	if after < 0 {
 		s.fail(errorf("node %s set a timer with negative delay %s", n.id, after))
@@ -619,6 +628,9 @@ func (s *Sim) setTimer(node int32, after Time, tag any) TimerID {
 }
 
 func (s *Sim) cancelTimer(node int32, id TimerID) bool {
+	if s.env != nil {
+		return s.env.CancelTimer(id)
+	}
 	n := s.nodes[node]
 	i := n.timers.find(id)
 	if i < 0 {
@@ -632,6 +644,10 @@ func (s *Sim) cancelTimer(node int32, id TimerID) bool {
 }
 
 func (s *Sim) note(node int32, format string, args []any) {
+	if s.env != nil {
+		s.env.Logf(format, args)
+		return
+	}
 	if s.cfg.NoTrace {
 		return
 	}

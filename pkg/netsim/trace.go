@@ -26,10 +26,11 @@ const (
 	OpResume                // a paused node resumed
 	OpNote                  // a node called Context.Logf
 	OpChange                // a scheduled network change (partition, heal, link change)
+	OpOutput                // a node called Context.Output; Msg is the value
 )
 
 var opNames = [...]string{"send", "deliver", "drop", "duplicate", "set-timer", "timer", "cancel-timer",
-	"start", "restart", "crash", "pause", "resume", "note", "change"}
+	"start", "restart", "crash", "pause", "resume", "note", "change", "output"}
 
 func (o Op) String() string {
 	if int(o) < len(opNames) {
@@ -74,7 +75,7 @@ type Record struct {
 	From   NodeID     // message records: sender
 	To     NodeID     // message records: receiver
 	ID     uint64     // message number (#n) or timer ID (tN)
-	Msg    any        // message, or timer tag
+	Msg    any        // message, timer tag, or output value
 	Reason DropReason // OpDrop only
 	Sent   Time       // OpDeliver and OpDrop: when the message was sent
 	Due    Time       // OpSetTimer: when the timer will fire
@@ -88,6 +89,7 @@ type Record struct {
 //	15.000ms A set-timer t2 "election" due 165.000ms
 //	20.000ms B crash
 //	30.000ms partition A,B | C
+//	31.000ms B output "a"
 func (r Record) String() string {
 	return string(r.appendTo(make([]byte, 0, 64)))
 }
@@ -125,6 +127,10 @@ func (r Record) appendTo(b []byte) []byte {
 		b = append(b, r.Node...)
 		b = append(b, " note "...)
 		b = append(b, r.Text...)
+	case OpOutput:
+		b = append(b, r.Node...)
+		b = append(b, " output"...)
+		b = appendMsg(b, r.Msg)
 	case OpChange:
 		b = append(b, r.Text...)
 	default:

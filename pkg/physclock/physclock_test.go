@@ -206,3 +206,26 @@ func FuzzNewHardware(f *testing.F) {
 		}
 	})
 }
+
+// A frequency correction cancels a drift: a clock 40 ppm fast corrected
+// by −40 ppm gains nothing more; what it gained before stays; a change of
+// frequency keeps what the old one added.
+func TestSetFrequency(t *testing.T) {
+	hw := mustHW(t, HardwareConfig{DriftPPM: 40})
+	w, err := NewWall(hw, WallConfig{})
+	require.NoError(t, err)
+	assert.Equal(t, 40*time.Millisecond, w.Read(1000*time.Second)-1000*time.Second)
+	require.NoError(t, w.SetFrequency(1000*time.Second, -40))
+	assert.Equal(t, -40.0, w.Frequency())
+	// From 1000 s on the clock runs (1+40e-6)(1−40e-6) ≈ 1 − 1.6e-9: 1.6 µs in 1000 s.
+	assert.InDelta(t, float64(40*time.Millisecond), float64(w.Read(2000*time.Second)-2000*time.Second), float64(2*time.Microsecond))
+	require.NoError(t, w.SetFrequency(2000*time.Second, 0))
+	assert.InDelta(t, float64(80*time.Millisecond), float64(w.Read(3000*time.Second)-3000*time.Second), float64(2*time.Microsecond))
+	// A slew runs on top of the frequency correction (the 1.6 µs residuals add up).
+	require.NoError(t, w.SetFrequency(3000*time.Second, -40))
+	w.Slew(3000*time.Second, -80*time.Millisecond)
+	assert.InDelta(t, 0, float64(w.Read(4000*time.Second)-4000*time.Second), float64(4*time.Microsecond))
+	for _, bad := range []float64{math.NaN(), 501, -1e9} {
+		assert.ErrorContains(t, w.SetFrequency(0, bad), "physclock: frequency correction", "%v", bad)
+	}
+}

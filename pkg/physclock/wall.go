@@ -73,9 +73,11 @@ type Wall struct {
 	hw  *Hardware
 	cfg WallConfig
 
-	correction time.Duration // steps and finished slews
+	correction time.Duration // steps, finished slews and frequency corrections up to freqFrom
 	slewFrom   time.Duration // hardware (Ideal) reading when the current slew started
 	slewLeft   time.Duration // signed amount of the current slew
+	freqPPM    float64       // frequency correction in force (SetFrequency)
+	freqFrom   time.Duration // hardware (Ideal) reading when freqPPM was set
 }
 
 // NewWall returns a wall clock driven by hw.
@@ -186,9 +188,18 @@ func (w *Wall) leapAdjust(base time.Duration) time.Duration {
 	return adj
 }
 
+// freqDone is what the frequency correction in force has added since it
+// was set.
+func (w *Wall) freqDone(t time.Duration) time.Duration {
+	if w.freqPPM == 0 {
+		return 0
+	}
+	return fromFloat(math.Round(float64(add(w.ideal(t), -w.freqFrom)) * w.freqPPM * 1e-6))
+}
+
 // Read returns the wall clock at true time t.
 func (w *Wall) Read(t time.Duration) time.Duration {
-	base := add(add(w.read(t), w.correction), w.slewDone(t))
+	base := add(add(add(w.read(t), w.correction), w.slewDone(t)), w.freqDone(t))
 	return add(base, w.leapAdjust(base))
 }
 
@@ -219,6 +230,29 @@ func (w *Wall) Adjust(t, delta time.Duration) Action {
 	w.Slew(t, delta)
 	return Slewed
 }
+
+// MaxFrequencyPPM bounds SetFrequency: 500 ppm, the limit of ntpd's
+// frequency correction (RFC 5905 and the kernel's adjtimex).
+const MaxFrequencyPPM = 500
+
+// SetFrequency makes the clock run ppm parts per million faster (negative:
+// slower) than its oscillator from true time t on, on top of any slew, the
+// way a synchronisation daemon disciplines the clock's frequency (ntpd's
+// and chrony's frequency correction, saved across restarts in their drift
+// file). What the previous frequency added up to t stays. ppm must be in
+// [-MaxFrequencyPPM, MaxFrequencyPPM].
+func (w *Wall) SetFrequency(t time.Duration, ppm float64) error {
+	if math.IsNaN(ppm) || math.Abs(ppm) > MaxFrequencyPPM {
+		return fmt.Errorf("physclock: frequency correction %v ppm not in [-%d,%d]", ppm, MaxFrequencyPPM, MaxFrequencyPPM)
+	}
+	w.correction = add(w.correction, w.freqDone(t))
+	w.freqFrom = w.ideal(t)
+	w.freqPPM = ppm
+	return nil
+}
+
+// Frequency returns the frequency correction in force, in ppm.
+func (w *Wall) Frequency() float64 { return w.freqPPM }
 
 // Hardware returns the hardware clock that drives w (nil for a zero Wall).
 func (w *Wall) Hardware() *Hardware { return w.hw }

@@ -35,6 +35,26 @@ func (o Order) String() string {
 	return fmt.Sprintf("Order(%d)", int(o))
 }
 
+// MarshalText writes the order by name ("Before"), so that it reads well
+// in JSON.
+func (o Order) MarshalText() ([]byte, error) {
+	if o < Equal || o > Concurrent {
+		return nil, fmt.Errorf("vclock: unknown order %d", int(o))
+	}
+	return []byte(o.String()), nil
+}
+
+// UnmarshalText reads an order written by MarshalText.
+func (o *Order) UnmarshalText(b []byte) error {
+	for _, x := range []Order{Equal, Before, After, Concurrent} {
+		if string(b) == x.String() {
+			*o = x
+			return nil
+		}
+	}
+	return fmt.Errorf("vclock: unknown order %q, want Equal, Before, After or Concurrent", b)
+}
+
 // New returns the zero vector for n nodes. n must be in [1, MaxNodes].
 func New(n int) (VC, error) {
 	if n < 1 || n > MaxNodes {

@@ -1,6 +1,7 @@
 package vclock
 
 import (
+	"encoding/json"
 	"math/rand/v2"
 	"testing"
 
@@ -257,4 +258,27 @@ func TestCompareAndMergeDoNotAllocate(t *testing.T) {
 		t.Errorf("Merge allocates %v times", n)
 	}
 	assert.Equal(t, Concurrent, o)
+}
+
+func TestOrderJSON(t *testing.T) {
+	for _, o := range []Order{Equal, Before, After, Concurrent} {
+		b, err := json.Marshal(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != `"`+o.String()+`"` {
+			t.Fatalf("%v marshals as %s", o, b)
+		}
+		var back Order
+		if err := json.Unmarshal(b, &back); err != nil || back != o {
+			t.Fatalf("%s unmarshals as %v, %v", b, back, err)
+		}
+	}
+	var o Order
+	if err := json.Unmarshal([]byte(`"Sideways"`), &o); err == nil {
+		t.Fatal("an unknown order was accepted")
+	}
+	if _, err := json.Marshal(Order(9)); err == nil {
+		t.Fatal("Order(9) was marshalled")
+	}
 }

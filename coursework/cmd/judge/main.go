@@ -37,9 +37,20 @@ import (
 	"github.com/dslessons/course/pkg/exercise"
 
 	// Every lesson with exercises registers them when imported.
+	_ "github.com/dslessons/course/lessons/byzantine"
+	_ "github.com/dslessons/course/lessons/intro"
+	_ "github.com/dslessons/course/lessons/labs/election"
+	_ "github.com/dslessons/course/lessons/labs/exactlyonce"
+	_ "github.com/dslessons/course/lessons/logicaltime"
 	_ "github.com/dslessons/course/lessons/netfailures"
+	_ "github.com/dslessons/course/lessons/ordering"
+	_ "github.com/dslessons/course/lessons/partialfailure"
+	_ "github.com/dslessons/course/lessons/physicaltime"
 	_ "github.com/dslessons/course/lessons/retries"
 	_ "github.com/dslessons/course/lessons/timeouts"
+	_ "github.com/dslessons/course/lessons/truth"
+	_ "github.com/dslessons/course/lessons/vectorclocks"
+	_ "github.com/dslessons/course/lessons/voting"
 )
 
 type exerciseInfo struct {

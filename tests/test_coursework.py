@@ -177,10 +177,17 @@ def answers_of(nb):
 
 
 def with_code(right, gid, code):
-    """The right answers, with code put at the top of answer cell gid (Go
-    wants a cell's imports before its other declarations)."""
+    """The right answers, with code put at the top of answer cell gid. Go
+    wants a cell's imports before its other declarations, so the answer's
+    own import lines go up too, after the code's."""
     out = dict(right)
-    out[gid] = code.strip() + "\n\n" + right[gid]
+    lines = code.strip().splitlines()
+    head = [l for l in lines if l.startswith("import ")]
+    body = [l for l in lines if not l.startswith("import ")]
+    answer = right[gid].splitlines()
+    head += [l for l in answer if l.startswith("import ")]
+    rest = [l for l in answer if not l.startswith("import ")]
+    out[gid] = "\n".join(head + [""] + body + [""] + rest)
     return out
 
 
@@ -207,19 +214,20 @@ func init() {
 import "github.com/dslessons/course/pkg/exercise"
 var fakeLesson = exercise.NewLesson("03-timeouts-fake", "fake")
 func init() {
-	falseRate = 12345
-	timeouts.Exercise2 = exercise.NewValue(fakeLesson, "Exercise 2", exercise.ValueSpec[timeouts.ExpTimeout, float64]{
-		Params: func(exercise.Variant) timeouts.ExpTimeout { return timeouts.ExpTimeout{} },
-		Judge:  func(timeouts.ExpTimeout, float64) exercise.Verdict { return exercise.Right() },
+	stretchedRate = 12345
+	timeouts.Exercise2 = exercise.NewValue(fakeLesson, "Exercise 2", exercise.ValueSpec[timeouts.Stretch, float64]{
+		Params: func(exercise.Variant) timeouts.Stretch { return timeouts.Stretch{} },
+		Judge:  func(timeouts.Stretch, float64) exercise.Verdict { return exercise.Right() },
 	})
 }''', ["exercise-2-check"]),
-    # Turn the grader off in this process, so the check judges locally.
+    # Turn the grader off in this process, so the check judges locally (the
+    # init runs before every later cell too, so later checks may be lost).
     "unset-grader": ("exercise-3-answer", '''
 import "os"
-func init() { os.Unsetenv("COURSE_GRADER_SOCKET"); timeoutForRate = 1 }''', ["exercise-3-check"]),
+func init() { os.Unsetenv("COURSE_GRADER_SOCKET"); settledRTO = 1 }''', ["exercise-3-check"], ["exercise-4-check"]),
     # Look for secrets and for the grader: environment, every process,
     # files around; print what is found (the feedback must not show any).
-    "snoop": ("exercise-4-answer", '''
+    "snoop": ("exercise-3-answer", '''
 import ("fmt"; "os"; "path/filepath"; "strings")
 func init() {
 	var found []string
@@ -244,8 +252,8 @@ func init() {
 		return nil
 	})
 	fmt.Println(strings.Join(found, "\\n"))
-	rtoAfter = -1
-}''', ["exercise-4-check"]),
+	settledRTO = -1
+}''', ["exercise-3-check"]),
     # Write into the clone, the host's /tmp, and anything that looks like
     # a submission, a gradebook or a score sheet; then leave a process
     # behind that tries again later.
@@ -298,7 +306,7 @@ import ("fmt"; "net"; "time")
 func init() {
 	c, err := net.DialTimeout("tcp", "127.0.0.1:PORT", 2*time.Second)
 	fmt.Println("dial:", c, err)
-	timeoutForRate = 0
+	settledRTO = 0
 }''', ["exercise-3-check"]),
 }
 

@@ -18,9 +18,15 @@
 //     shared switch, a bad configuration push).
 //
 // Simulate measures availability (the fraction of time at least one path
-// is up); Analytic gives MTBF/(MTBF+MTTR) and, for independent paths,
-// 1-(1-A)^k. Compare runs the single-path, independent-redundant and
-// correlated-redundant cases side by side; Effectiveness sweeps Common.
+// is up); SimulateRule does the same for another rule of when the service
+// is down (a majority of paths, any path). Analytic gives MTBF/(MTBF+MTTR)
+// and, for independent paths, 1-(1-A)^k. Compare runs the single-path,
+// independent-redundant and correlated-redundant cases side by side;
+// EffectivenessSweep sweeps Common.
+//
+// The exercises (Exercise1 … Exercise3, registered in Lesson) have
+// per-student numbers; their checks say right or wrong with a hint, never
+// the expected value (package exercise).
 //
 // # Usage
 //

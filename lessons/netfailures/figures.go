@@ -54,6 +54,15 @@ func (t FigureTable) Get(key string) (Figure, error) {
 	return Figure{}, fmt.Errorf("netfailures: no figure %q, have %s", key, strings.Join(keys, ", "))
 }
 
+// Table is the figures as a header and rows (for show.Table); the source
+// goes under it.
+func (t FigureTable) Table() (header []string, rows [][]string) {
+	for _, f := range t {
+		rows = append(rows, []string{f.What, f.Relation + " " + fmt.Sprint(f.Value), f.Unit})
+	}
+	return []string{"figure", "value", "unit"}, rows
+}
+
 func (t FigureTable) String() string {
 	var b strings.Builder
 	for _, f := range t {

@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strings"
 
 	"github.com/dslessons/course/pkg/table"
 )
@@ -86,14 +85,42 @@ type interval struct{ from, to float64 }
 // one common-mode source) fires as a Poisson process at its rate; a firing
 // that finds a path already down does nothing to it, which by the
 // memorylessness of the exponential keeps up times exponential with mean
-// MTBF. Repairs are drawn in event order from their own stream.
+// MTBF. Repairs are drawn in event order from their own stream. The
+// service is down while every path is down.
 func Simulate(cfg Config) (Result, error) {
-	r, _, err := simulate(cfg)
+	r, _, err := simulate(cfg, nil)
 	return r, err
 }
 
-// simulate also returns each path's down intervals, for tests.
-func simulate(cfg Config) (Result, [][]interval, error) {
+// DownRule says whether the service is down, given which of its paths are
+// down (pathDown[i] for path i). Simulate's rule is "every path is down";
+// a service that needs two of three paths is down when two are.
+type DownRule func(pathDown []bool) bool
+
+// AllDown is Simulate's rule: the service is down while every path is.
+func AllDown(pathDown []bool) bool {
+	for _, d := range pathDown {
+		if !d {
+			return false
+		}
+	}
+	return true
+}
+
+// SimulateRule is Simulate with the service's down rule given: the same
+// failures and repairs (same seed, same draws), judged by rule. A rule
+// that panics is an error.
+func SimulateRule(cfg Config, rule DownRule) (Result, error) {
+	if rule == nil {
+		return Result{}, fmt.Errorf("netfailures: SimulateRule needs a rule, got nil")
+	}
+	r, _, err := simulate(cfg, rule)
+	return r, err
+}
+
+// simulate also returns each path's down intervals, for tests. A nil rule
+// is AllDown.
+func simulate(cfg Config, rule DownRule) (res Result, down [][]interval, err error) {
 	if err := cfg.validate(); err != nil {
 		return Result{}, nil, err
 	}
@@ -126,8 +153,8 @@ func simulate(cfg Config) (Result, [][]interval, error) {
 	repair := rand.New(rand.NewPCG(cfg.Seed, 0))
 	mu := math.Log(cfg.RepairMedian)
 	downUntil := make([]float64, cfg.Paths)
-	down := make([][]interval, cfg.Paths)
-	res := Result{Config: cfg}
+	down = make([][]interval, cfg.Paths)
+	res = Result{Config: cfg}
 	for _, f := range fires {
 		r := math.Exp(mu + cfg.RepairSigma*repair.NormFloat64())
 		for p := range cfg.Paths {
@@ -145,7 +172,11 @@ func simulate(cfg Config) (Result, [][]interval, error) {
 		}
 		res.PathUp = append(res.PathUp, 1-d/cfg.Horizon)
 	}
-	res.Downtime, res.Outages = allDown(down)
+	if rule == nil {
+		res.Downtime, res.Outages = allDown(down)
+	} else if res.Downtime, res.Outages, err = downUnder(down, cfg.Horizon, rule); err != nil {
+		return Result{}, nil, fmt.Errorf("netfailures: seed %d: %w", cfg.Seed, err)
+	}
 	res.Availability = 1 - res.Downtime/cfg.Horizon
 	return res, down, nil
 }
@@ -179,6 +210,72 @@ func allDown(down [][]interval) (total float64, outages int) {
 		}
 	}
 	return total, outages
+}
+
+// downUnder measures the time during which rule says the service is down,
+// with the same sweep as allDown: the set of down paths changes only at
+// interval ends, and the rule is asked once per distinct time.
+func downUnder(down [][]interval, horizon float64, rule DownRule) (total float64, outages int, err error) {
+	type edge struct {
+		at   float64
+		path int
+		up   bool
+	}
+	var edges []edge
+	for p, ivs := range down {
+		for _, iv := range ivs {
+			edges = append(edges, edge{iv.from, p, false}, edge{iv.to, p, true})
+		}
+	}
+	// At equal times a path comes up before it goes down again, so that
+	// its last state at that time wins.
+	order := func(e edge) int {
+		if e.up {
+			return 0
+		}
+		return 1
+	}
+	slices.SortFunc(edges, func(a, b edge) int {
+		return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(order(a), order(b)), cmp.Compare(a.path, b.path))
+	})
+	state := make([]bool, len(down))
+	ask := func() (d bool, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("the down rule panicked: %v", r)
+			}
+		}()
+		return rule(slices.Clone(state)), nil
+	}
+	isDown, err := ask() // every path up
+	if err != nil {
+		return 0, 0, err
+	}
+	since := 0.0
+	if isDown {
+		outages++
+	}
+	for i := 0; i < len(edges); {
+		at := edges[i].at
+		for ; i < len(edges) && edges[i].at == at; i++ {
+			state[edges[i].path] = !edges[i].up
+		}
+		now, err := ask()
+		if err != nil {
+			return 0, 0, err
+		}
+		switch {
+		case now && !isDown:
+			since, outages = at, outages+1
+		case !now && isDown:
+			total += at - since
+		}
+		isDown = now
+	}
+	if isDown {
+		total += horizon - since
+	}
+	return total, outages, nil
 }
 
 // Analytic is the textbook availability for cfg's parameters.
@@ -234,22 +331,33 @@ func (c Comparison) Effectiveness() (independent, correlated float64) {
 	return 1 - c.Independent.Downtime/c.Single.Downtime, 1 - c.Correlated.Downtime/c.Single.Downtime
 }
 
-func (c Comparison) String() string {
-	var b strings.Builder
+// Caption says what was compared, with the seed.
+func (c Comparison) Caption() string {
 	cfg := c.Single.Config
-	fmt.Fprintf(&b, "MTBF %.0f min per path, repair median %g min (σ=%g, mean %.2f min), %.0f years, seed=%d\n",
+	return fmt.Sprintf("MTBF %.0f min per path, repair median %g min (σ=%g, mean %.2f min), %.0f years, seed=%d",
 		cfg.MTBF, cfg.RepairMedian, cfg.RepairSigma, c.Analytic.MTTR, cfg.Horizon/minutesPerYear, cfg.Seed)
+}
+
+// Table is the three cases as a header and rows (for show.Table).
+func (c Comparison) Table() (header []string, rows [][]string) {
 	row := func(name string, r Result, analytic string) []string {
 		return []string{name, fmt.Sprintf("%.6f", r.Availability), analytic, fmt.Sprintf("%.1f", r.DowntimePerYear())}
 	}
-	b.WriteString(table.String([]string{"case", "simulated", "analytic", "down min/year"}, [][]string{
+	return []string{"case", "simulated", "analytic", "down (min/year)"}, [][]string{
 		row("1 path", c.Single, fmt.Sprintf("%.6f", c.Analytic.Single)),
 		row("2 paths, independent", c.Independent, fmt.Sprintf("%.6f", c.Analytic.Independent)),
 		row(fmt.Sprintf("2 paths, %.0f%% common-mode", 100*c.Correlated.Config.Common), c.Correlated, "-"),
-	}))
+	}
+}
+
+// Removed says how much of the downtime redundancy removes, in words.
+func (c Comparison) Removed() string {
 	ei, ec := c.Effectiveness()
-	fmt.Fprintf(&b, "redundancy removes %.1f%% of downtime when independent, %.1f%% when correlated\n", 100*ei, 100*ec)
-	return b.String()
+	return fmt.Sprintf("redundancy removes %.1f%% of downtime when independent, %.1f%% when correlated", 100*ei, 100*ec)
+}
+
+func (c Comparison) String() string {
+	return c.Caption() + "\n" + table.String(c.Table()) + c.Removed() + "\n"
 }
 
 // EffectivenessPoint is one point of Sweep.

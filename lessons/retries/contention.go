@@ -13,15 +13,43 @@ import (
 type ContentionConfig struct {
 	Clients int          // N, clients that each must write once; 1…5000
 	Policy  retry.Policy // back-off after a failed write
-	NetMean float64      // mean one-way network delay, ms (Brooker: 10)
-	NetSD   float64      // its standard deviation, ms (Brooker: 2); 0 = lock-step
+	// Backoff, if set, replaces the policy's rule: it is called with the
+	// policy's base and cap (a rule of your own, e.g. from Exercise 3 of
+	// notebook 04).
+	Backoff BackoffFunc
+	NetMean float64 // mean one-way network delay, ms (Brooker: 10)
+	NetSD   float64 // its standard deviation, ms (Brooker: 2); 0 = lock-step
 	Seed    uint64
+}
+
+// BackoffFunc is a back-off rule written as a function: the delay (ms)
+// before the retry that follows failure number attempt, for the given base
+// and cap, drawing its randomness only from rng.
+type BackoffFunc func(base, cap float64, attempt int, rng *rand.Rand) float64
+
+// MaxBackoff (ms) bounds what a BackoffFunc may return: a day.
+const MaxBackoff = 86_400_000
+
+// callBackoff calls f, turning a panic or a delay that is not a number in
+// [0, MaxBackoff] into an error.
+func callBackoff(f BackoffFunc, base, cap float64, attempt int, rng *rand.Rand) (d float64, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("retries: the back-off function panicked at attempt %d: %v", attempt, r)
+		}
+	}()
+	d = f(base, cap, attempt, rng)
+	if math.IsNaN(d) || d < 0 || d > MaxBackoff {
+		return 0, fmt.Errorf("retries: the back-off function returned %v ms at attempt %d; a delay must be in [0, %d] ms", d, attempt, MaxBackoff)
+	}
+	return d, nil
 }
 
 // ContentionResult is what one run measured.
 type ContentionResult struct {
 	Clients    int
-	Strategy   retry.Strategy
+	Strategy   retry.Strategy // the policy's; ignored when Custom
+	Custom     bool           // a BackoffFunc made the delays
 	Seed       uint64
 	Calls      int     // writes the store served (work), ≥ Clients
 	Reads      int     // reads the store served
@@ -29,8 +57,12 @@ type ContentionResult struct {
 }
 
 func (r ContentionResult) String() string {
+	rule := r.Strategy.String()
+	if r.Custom {
+		rule = "custom back-off"
+	}
 	return fmt.Sprintf("%v N=%d seed=%d: %d calls, %d reads, done at %.1f ms",
-		r.Strategy, r.Clients, r.Seed, r.Calls, r.Reads, r.Completion)
+		rule, r.Clients, r.Seed, r.Calls, r.Reads, r.Completion)
 }
 
 // The model, in the words of Brooker's simulator: there is one row with a
@@ -111,7 +143,7 @@ func Contention(cfg ContentionConfig) (ContentionResult, error) {
 	failures := make([]int, cfg.Clients)
 	prevSleep := make([]float64, cfg.Clients)
 
-	res := ContentionResult{Clients: cfg.Clients, Strategy: cfg.Policy.Strategy(), Seed: cfg.Seed}
+	res := ContentionResult{Clients: cfg.Clients, Strategy: cfg.Policy.Strategy(), Custom: cfg.Backoff != nil, Seed: cfg.Seed}
 	var q eventQueue
 	var seq uint64
 	push := func(at float64, k eventKind, client, value int) {
@@ -149,7 +181,13 @@ func Contention(cfg ContentionConfig) (ContentionResult, error) {
 				continue
 			}
 			failures[e.client]++
-			sleep, err := cfg.Policy.Delay(failures[e.client], prevSleep[e.client], jitter[e.client])
+			var sleep float64
+			var err error
+			if cfg.Backoff != nil {
+				sleep, err = callBackoff(cfg.Backoff, cfg.Policy.Base(), cfg.Policy.Cap(), failures[e.client], jitter[e.client])
+			} else {
+				sleep, err = cfg.Policy.Delay(failures[e.client], prevSleep[e.client], jitter[e.client])
+			}
 			if err != nil {
 				return res, err
 			}

@@ -3,9 +3,10 @@ package retries
 import (
 	"fmt"
 	"math/rand/v2"
-	"strings"
+	"strconv"
 
 	"github.com/dslessons/course/pkg/retry"
+	"github.com/dslessons/course/pkg/table"
 )
 
 // CurvesConfig sets up the back-off curves experiment.
@@ -63,22 +64,28 @@ func Curves(cfg CurvesConfig) (CurvesResult, error) {
 	return res, nil
 }
 
-// String prints the mean delay per attempt as a table.
-func (r CurvesResult) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "mean back-off delay (ms), base=%g cap=%g, %d samples, seed=%d\n",
+// Caption says what was averaged, with the seed.
+func (r CurvesResult) Caption() string {
+	return fmt.Sprintf("mean back-off delay (ms), base=%g cap=%g, %d samples, seed=%d",
 		r.Config.Base, r.Config.Cap, r.Config.Samples, r.Config.Seed)
-	fmt.Fprintf(&b, "%7s", "attempt")
-	for _, c := range r.Curves {
-		fmt.Fprintf(&b, " %19s", c.Strategy)
-	}
-	b.WriteString("\n")
-	for n := range r.Config.Attempts {
-		fmt.Fprintf(&b, "%7d", n)
-		for _, c := range r.Curves {
-			fmt.Fprintf(&b, " %19.1f", c.Mean[n])
-		}
-		b.WriteString("\n")
-	}
-	return b.String()
 }
+
+// Table is the mean delay per attempt, a column per strategy, as a header
+// and rows (for show.Table).
+func (r CurvesResult) Table() (header []string, rows [][]string) {
+	header = []string{"retry n"}
+	for _, c := range r.Curves {
+		header = append(header, c.Strategy.String())
+	}
+	for n := range r.Config.Attempts {
+		row := []string{strconv.Itoa(n)}
+		for _, c := range r.Curves {
+			row = append(row, fmt.Sprintf("%.1f", c.Mean[n]))
+		}
+		rows = append(rows, row)
+	}
+	return header, rows
+}
+
+// String prints the mean delay per attempt as a table.
+func (r CurvesResult) String() string { return r.Caption() + "\n" + table.String(r.Table()) }

@@ -13,9 +13,15 @@
 //     the store serves ("calls", the work) and the time until the last client
 //     is done.
 //
-// Plot builders (PlotCurves, PlotCalls, PlotCompletion) return *plot.Plot;
-// exercise checks (Check…) return nil or an error saying what was expected,
-// what was given and a hint.
+// A rule of your own (a BackoffFunc, e.g. the full jitter of Exercise 3)
+// runs in the same model through ContentionConfig.Backoff, and TryBackoff
+// compares it with the library's rules.
+//
+// Plot builders (PlotCurves, PlotCalls, PlotCompletion,
+// PlotJitteredCompletion) return *plot.Plot. The exercises (Exercise1 …
+// Exercise3, registered in Lesson) have per-student numbers or hidden test
+// cases; their checks say right or wrong with a hint, never the expected
+// value (package exercise).
 //
 // # Usage
 //

@@ -20,8 +20,3 @@ func ExampleContention() {
 	fmt.Println(r)
 	// Output: Exponential N=3 seed=1: 6 calls, 6 reads, done at 150.0 ms
 }
-
-func ExampleCheckLockstepCalls() {
-	fmt.Println(retries.CheckLockstepCalls(4, 16))
-	// Output: expected 10 writes for 4 clients, got 16; hint: count the contenders in each round: 4, then 3, …, then 1
-}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/dslessons/course/pkg/retry"
 	"github.com/dslessons/course/pkg/table"
@@ -102,17 +101,21 @@ func (r SweepResult) Series(s retry.Strategy) []SweepPoint {
 	return out
 }
 
-// String prints calls and completion time per N, one column pair per strategy.
-func (r SweepResult) String() string {
-	var b strings.Builder
+// Caption says what was swept, with the seeds.
+func (r SweepResult) Caption() string {
 	c := r.Config
-	fmt.Fprintf(&b, "OCC contention: base=%g ms cap=%g ms, network %g±%g ms, %d runs from seed=%d\n",
+	return fmt.Sprintf("OCC contention: base=%g ms cap=%g ms, network %g±%g ms, %d runs from seed=%d",
 		c.Base, c.Cap, c.NetMean, c.NetSD, c.Runs, c.Seed)
-	header := []string{"N"}
+}
+
+// Table is calls and completion time per N, a column pair per strategy,
+// as a header and rows (for show.Table).
+func (r SweepResult) Table() (header []string, rows [][]string) {
+	c := r.Config
+	header = []string{"N"}
 	for _, s := range c.Strategies {
-		header = append(header, s.String()+" calls", s.String()+" time(ms)")
+		header = append(header, s.String()+" calls", s.String()+" time (ms)")
 	}
-	var rows [][]string
 	for _, n := range c.Clients {
 		row := []string{strconv.Itoa(n)}
 		for _, s := range c.Strategies {
@@ -121,6 +124,73 @@ func (r SweepResult) String() string {
 		}
 		rows = append(rows, row)
 	}
-	b.WriteString(table.String(header, rows))
-	return b.String()
+	return header, rows
 }
+
+// String prints calls and completion time per N, one column pair per strategy.
+func (r SweepResult) String() string { return r.Caption() + "\n" + table.String(r.Table()) }
+
+// TryRow is one rule's average over the runs of TryBackoff.
+type TryRow struct {
+	Rule       string
+	Calls      float64 // mean writes served
+	Completion float64 // mean ms until the last client finished
+}
+
+// TryResult is TryBackoff's comparison.
+type TryResult struct {
+	Config  SweepConfig
+	Clients int
+	Rows    []TryRow
+}
+
+// TryBackoff runs the contention model at n clients with fn as the
+// back-off rule (named name), next to the library's Exponential and
+// FullJitter, on cfg's network, base, cap and seeds (Runs seeds from Seed,
+// the same for every rule).
+func TryBackoff(name string, fn BackoffFunc, cfg SweepConfig, n int) (TryResult, error) {
+	if fn == nil {
+		return TryResult{}, fmt.Errorf("retries: TryBackoff needs a back-off function, got nil")
+	}
+	if cfg.Runs < 1 || cfg.Runs > 1000 {
+		return TryResult{}, fmt.Errorf("retries: Runs %d not in [1,1000]", cfg.Runs)
+	}
+	res := TryResult{Config: cfg, Clients: n}
+	for _, rule := range []struct {
+		name     string
+		strategy retry.Strategy
+		fn       BackoffFunc
+	}{{"Exponential (library)", retry.Exponential, nil}, {"FullJitter (library)", retry.FullJitter, nil}, {name, retry.FullJitter, fn}} {
+		p, err := retry.NewPolicy(rule.strategy, cfg.Base, cfg.Cap)
+		if err != nil {
+			return TryResult{}, err
+		}
+		row := TryRow{Rule: rule.name}
+		for r := range cfg.Runs {
+			c, err := Contention(ContentionConfig{Clients: n, Policy: p, Backoff: rule.fn, NetMean: cfg.NetMean, NetSD: cfg.NetSD, Seed: cfg.Seed + uint64(r)})
+			if err != nil {
+				return TryResult{}, fmt.Errorf("retries: %s: %w", rule.name, err)
+			}
+			row.Calls += float64(c.Calls) / float64(cfg.Runs)
+			row.Completion += c.Completion / float64(cfg.Runs)
+		}
+		res.Rows = append(res.Rows, row)
+	}
+	return res, nil
+}
+
+// Caption says what was run, with the seeds.
+func (r TryResult) Caption() string {
+	c := r.Config
+	return fmt.Sprintf("N=%d clients, base=%g ms cap=%g ms, network %g±%g ms, %d runs from seed=%d", r.Clients, c.Base, c.Cap, c.NetMean, c.NetSD, c.Runs, c.Seed)
+}
+
+// Table is the comparison as a header and rows (for show.Table).
+func (r TryResult) Table() (header []string, rows [][]string) {
+	for _, x := range r.Rows {
+		rows = append(rows, []string{x.Rule, fmt.Sprintf("%.1f", x.Calls), fmt.Sprintf("%.0f", x.Completion)})
+	}
+	return []string{"rule", "calls", "time (ms)"}, rows
+}
+
+func (r TryResult) String() string { return r.Caption() + "\n" + table.String(r.Table()) }

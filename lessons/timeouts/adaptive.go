@@ -22,13 +22,18 @@ func FixedSpec(ms float64) EstimatorSpec {
 }
 
 // AdaptiveSpec is RFC 6298's estimator in milliseconds: initial RTO 1 s,
-// maximum 60 s, and a minimum of minMS (RFC 6298 says 1 s; Linux 200 ms;
-// a data-centre service with 10 ms RTTs wants far less).
+// maximum 60 s, an ideal clock (G = 0) and a minimum of minMS (RFC 6298
+// says 1 s; Linux 200 ms; a data-centre service with 10 ms RTTs wants far
+// less).
 func AdaptiveSpec(minMS float64) EstimatorSpec {
 	return EstimatorSpec{fmt.Sprintf("adaptive (RFC 6298, min %g ms)", minMS), func() (retry.Estimator, error) {
-		return retry.NewAdaptive(retry.AdaptiveConfig{Initial: 1000, Min: minMS, Max: 60000})
+		return retry.NewAdaptive(retry.AdaptiveConfig{Unit: 1000, Min: minMS})
 	}}
 }
+
+// MinTimeout (ms) is the shortest timeout ShiftExperiment accepts from an
+// estimator: a shorter one would retransmit without end.
+const MinTimeout = 0.01
 
 // ShiftConfig is the adaptive-timeout experiment: a client sends one
 // request at a time to a server over a pkg/netsim network, waits Think ms
@@ -103,19 +108,29 @@ func (r ShiftResult) Run(name string) (ShiftRun, bool) {
 	return ShiftRun{}, false
 }
 
+// Caption says what was run, with the seed.
+func (r ShiftResult) Caption() string {
+	c := r.Config
+	return fmt.Sprintf("before %g ms: %v; after: %v; crash at %g ms; seed=%d", c.Shift, c.Before, c.After, c.Crash, c.Seed)
+}
+
 func (r ShiftResult) String() string {
 	var b strings.Builder
-	c := r.Config
-	fmt.Fprintf(&b, "before %g ms: %v; after: %v; crash at %g ms; seed=%d\n", c.Shift, c.Before, c.After, c.Crash, c.Seed)
-	rows := make([][]string, len(r.Runs))
+	b.WriteString(r.Caption() + "\n")
+	b.WriteString(table.String(r.Table()))
+	return b.String()
+}
+
+// Table is the comparison as a header and rows (for show.Table).
+func (r ShiftResult) Table() (header []string, rows [][]string) {
+	rows = make([][]string, len(r.Runs))
 	for i, x := range r.Runs {
 		rows[i] = []string{x.Name,
 			fmt.Sprintf("%d (%.1f%%)", x.Timeouts[0], 100*x.FalseRate(0)),
 			fmt.Sprintf("%d (%.1f%%)", x.Timeouts[1], 100*x.FalseRate(1)),
 			fmt.Sprintf("%.1f", x.FinalRTO), fmt.Sprintf("%.1f", x.Detection)}
 	}
-	b.WriteString(table.String([]string{"estimator", "false before", "false after", "final RTO", "detection(ms)"}, rows))
-	return b.String()
+	return []string{"estimator", "false before", "false after", "final RTO (ms)", "detection (ms)"}, rows
 }
 
 func toTime(ms float64) netsim.Time     { return netsim.Time(math.Round(ms * float64(netsim.Millisecond))) }
@@ -171,6 +186,13 @@ func (c *shiftClient) send(ctx *netsim.Context) {
 		c.firstPh = c.phase(now)
 	}
 	to := c.est.Timeout()
+	if !(to >= MinTimeout && to <= 3_600_000) {
+		c.err = fmt.Errorf("timeout %v ms not in [%v, 3600000] ms", to, MinTimeout)
+		if e, ok := c.est.(interface{ Err() error }); ok && e.Err() != nil {
+			c.err = e.Err()
+		}
+		return
+	}
 	c.run.Attempts[c.phase(now)]++
 	c.run.Timeline = append(c.run.Timeline, TimelinePoint{toMS(now), to})
 	copy := len(c.sentAt)

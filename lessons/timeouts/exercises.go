@@ -38,64 +38,117 @@ var Exercise1 = exercise.NewValue(Lesson, "Exercise 1", exercise.ValueSpec[MM1, 
 	},
 })
 
-// ExpTimeout is an exponential RTT distribution (mean, ms) and a timeout
-// (ms), or a target false-timeout rate.
-type ExpTimeout struct {
-	Mean, Timeout float64 // ms
-	Rate          float64 // a target false-timeout rate (Exercise 3)
+// Stretch is a timeout that fires falsely on a fraction Rate of the replies
+// from a healthy server, and the factor by which it is made longer.
+type Stretch struct {
+	Rate   float64
+	Factor int
 }
 
-// Exercise2 asks for the false-timeout rate of a timeout under exponential
-// RTTs.
-var Exercise2 = exercise.NewValue(Lesson, "Exercise 2", exercise.ValueSpec[ExpTimeout, float64]{
-	Params: func(v exercise.Variant) ExpTimeout {
-		mean := exercise.Pick(v, 10.0, 5, 8, 12, 15, 20, 25, 40)
-		return ExpTimeout{Mean: mean, Timeout: mean * exercise.Pick(v, 3.0, 1.5, 2, 2.5, 3.5, 4)}
+// newRate is the false-timeout rate after the stretch when round trips are
+// exponential: P(RTT > k·t) = exp(−k·t/mean) = P(RTT > t)^k.
+func (s Stretch) newRate() float64 { return math.Pow(s.Rate, float64(s.Factor)) }
+
+// Exercise2 asks what lengthening a timeout does to its false-timeout rate
+// when round trips are exponential: the rate is raised to the power of the
+// factor (no mean needed — the point of the exercise).
+var Exercise2 = exercise.NewValue(Lesson, "Exercise 2", exercise.ValueSpec[Stretch, float64]{
+	Params: func(v exercise.Variant) Stretch {
+		return Stretch{Rate: exercise.Pick(v, 0.1, 0.05, 0.2, 0.3, 0.15, 0.25), Factor: exercise.Pick(v, 2, 2, 3)}
 	},
-	Describe: func(p ExpTimeout) string {
-		return fmt.Sprintf("mean RTT %s ms, timeout %s ms", exercise.Format(p.Mean), exercise.Format(p.Timeout))
+	Describe: func(s Stretch) string {
+		return fmt.Sprintf("a timeout t fires falsely on a fraction %s of the replies; the new timeout is %d·t", exercise.Format(s.Rate), s.Factor)
 	},
-	Judge: func(p ExpTimeout, answer float64) exercise.Verdict {
-		want := math.Exp(-p.Timeout / p.Mean)
-		if exercise.Near(answer, want, 0, 0.0005) {
+	Judge: func(s Stretch, answer float64) exercise.Verdict {
+		want := s.newRate()
+		const rel = 0.01
+		switch {
+		case exercise.Near(answer, want, rel, 0):
 			return exercise.Right()
-		}
-		if answer > 1 && exercise.Near(answer/100, want, 0, 0.0005) {
+		case answer >= 1 && exercise.Near(answer/100, want, rel, 0):
 			return exercise.Wrong("the answer looks like a percentage", "give a fraction between 0 and 1")
+		case exercise.Near(answer, s.Rate/float64(s.Factor), rel, 0):
+			return exercise.Wrong("that assumes the false-timeout rate falls in proportion to the timeout",
+				"it does not: write the rate as P(RTT > t) for an exponential RTT and replace t by the longer timeout")
+		case exercise.Near(answer, s.Rate, rel, 0):
+			return exercise.Wrong("a longer timeout does lower the rate", "write P(RTT > t) for an exponential RTT and replace t by the longer timeout")
 		}
-		if exercise.Near(answer, 1-want, 0, 0.0005) {
-			return exercise.Wrong("that is the fraction of replies that arrive in time", "a false timeout is a reply later than the timeout")
-		}
-		return exercise.Wrong(fmt.Sprintf("%s is %s (three decimals are enough)", exercise.Format(answer), exercise.Direction(answer, want, 0, 0.0005)),
-			"a false timeout is a reply later than t, and for an exponential P(X > t) = exp(−t/mean)")
+		return exercise.Wrong(fmt.Sprintf("%s is %s", exercise.Format(answer), exercise.Direction(answer, want, rel, 0)),
+			"for an exponential RTT, P(RTT > t) = exp(−t/mean); you do not need the mean: express the new rate through the old one")
 	},
 })
 
-// Exercise3 asks for the timeout that gives a target false-timeout rate.
-var Exercise3 = exercise.NewValue(Lesson, "Exercise 3", exercise.ValueSpec[ExpTimeout, float64]{
-	Params: func(v exercise.Variant) ExpTimeout {
-		return ExpTimeout{Mean: exercise.Pick(v, 10.0, 5, 8, 12, 15, 20, 30), Rate: exercise.Pick(v, 0.01, 0.02, 0.05, 0.001, 0.005)}
+// Steady is a network whose every round trip takes exactly RTT ms, seen by
+// an RFC 6298 estimator with clock granularity G and minimum RTO Min (ms;
+// maximum 60 s).
+type Steady struct{ RTT, G, Min float64 }
+
+// settleSamples is how many identical samples settledRTO feeds: RTTVAR
+// shrinks by ¾ per sample, so 4·RTTVAR is far below any G ≥ 1 ms by then.
+const settleSamples = 500
+
+// settledRTO runs pkg/retry's estimator on settleSamples samples of s.RTT
+// and returns its RTO: the value it settles at.
+func (s Steady) settledRTO() (float64, error) {
+	a, err := retry.NewAdaptive(retry.AdaptiveConfig{Unit: 1000, Min: s.Min, Granularity: s.G})
+	if err != nil {
+		return 0, err
+	}
+	for range settleSamples {
+		if err := a.Observe(retry.Sample{RTT: s.RTT}); err != nil {
+			return 0, err
+		}
+	}
+	return a.Timeout(), nil
+}
+
+// Exercise3 asks, before running anything, where the estimator settles on
+// a network without jitter: RTTVAR decays to 0, so RTO tends to
+// max(Min, RTT + G). The check runs pkg/retry to decide.
+var Exercise3 = exercise.NewValue(Lesson, "Exercise 3", exercise.ValueSpec[Steady, float64]{
+	Params: func(v exercise.Variant) Steady {
+		return Steady{
+			RTT: float64(exercise.IntBetween(v, 4, 2, 15) * 10),
+			G:   exercise.Pick(v, 10.0, 1, 4, 10, 100),
+			Min: exercise.Pick(v, 1.0, 1, 1, 200),
+		}
 	},
-	Describe: func(p ExpTimeout) string {
-		return fmt.Sprintf("mean RTT %s ms, target false-timeout rate %s", exercise.Format(p.Mean), exercise.Format(p.Rate))
+	Describe: func(s Steady) string {
+		return fmt.Sprintf("every round trip takes exactly %s ms; clock granularity G = %s ms; minimum RTO %s ms, maximum one minute",
+			exercise.Format(s.RTT), exercise.Format(s.G), exercise.Format(s.Min))
 	},
-	Judge: func(p ExpTimeout, answer float64) exercise.Verdict {
-		want := p.Mean * math.Log(1/p.Rate)
-		if exercise.Near(answer, want, 0.01, 0) {
+	Judge: func(s Steady, answer float64) exercise.Verdict {
+		want, err := s.settledRTO()
+		if err != nil {
+			return exercise.Wrong(err.Error(), "")
+		}
+		const abs = 0.01
+		if exercise.Near(answer, want, 0, abs) {
 			return exercise.Right()
 		}
-		return exercise.Wrong(fmt.Sprintf("%s ms is %s", exercise.Format(answer), exercise.Direction(answer, want, 0.01, 0)),
-			"solve exp(−t/mean) = p for t")
+		for _, m := range []struct {
+			v         float64
+			why, hint string
+		}{
+			{3 * s.RTT, "that is the RTO after the first sample only", "follow RTTVAR as identical samples keep arriving: what does |SRTT − R| become?"},
+			{s.RTT + 4*s.G, "G is not multiplied by 4", "RTO = SRTT + max(G, 4·RTTVAR): which of the two terms wins once RTTVAR is tiny?"},
+			{s.RTT, "the RTO does not shrink to the round-trip time itself", "RTO = SRTT + max(G, 4·RTTVAR): which of the two terms wins once RTTVAR is tiny?"},
+			{s.RTT + s.G, "the estimator has a minimum RTO", "compare your value with the minimum printed above"},
+			{max(s.Min, s.RTT), "the RTO does not shrink to the round-trip time itself", "RTO = SRTT + max(G, 4·RTTVAR): which of the two terms wins once RTTVAR is tiny?"},
+		} {
+			if exercise.Near(answer, m.v, 0, abs) && !exercise.Near(m.v, want, 0, abs) {
+				return exercise.Wrong(m.why, m.hint)
+			}
+		}
+		return exercise.Wrong(fmt.Sprintf("%s ms is %s", exercise.Format(answer), exercise.Direction(answer, want, 0, abs)),
+			"feed the same R again and again: what happens to SRTT, to |SRTT − R| and so to RTTVAR? Then apply RTO = SRTT + max(G, 4·RTTVAR) and the bounds")
 	},
 })
-
-// RTOSamples are round-trip samples (ms) fed to an RFC 6298 estimator.
-type RTOSamples struct{ Samples []float64 }
 
 // RFC6298 returns the RTO (ms) of an RFC 6298 estimator (minimum 1 ms,
 // maximum 60 s, so the bounds play no role) after the samples.
 func RFC6298(samples []float64) (float64, error) {
-	a, err := retry.NewAdaptive(retry.AdaptiveConfig{Initial: 1000, Min: 1, Max: 60000})
+	a, err := retry.NewAdaptive(retry.AdaptiveConfig{Unit: 1000, Min: 1})
 	if err != nil {
 		return 0, err
 	}
@@ -106,43 +159,3 @@ func RFC6298(samples []float64) (float64, error) {
 	}
 	return a.Timeout(), nil
 }
-
-// rtoSwapped is the RTO of the frequent mistake of updating SRTT before
-// RTTVAR (RFC 6298 updates RTTVAR first, with the old SRTT).
-func rtoSwapped(samples []float64) float64 {
-	srtt, rttvar := samples[0], samples[0]/2
-	for _, r := range samples[1:] {
-		srtt = 0.875*srtt + 0.125*r
-		rttvar = 0.75*rttvar + 0.25*math.Abs(srtt-r)
-	}
-	return srtt + 4*rttvar
-}
-
-// Exercise4 asks for the RTO after two samples, by hand.
-var Exercise4 = exercise.NewValue(Lesson, "Exercise 4", exercise.ValueSpec[RTOSamples, float64]{
-	Params: func(v exercise.Variant) RTOSamples {
-		first := float64(exercise.IntBetween(v, 4, 2, 8) * 10)
-		second := first + float64(exercise.Pick(v, 20, -20, -10, 10, 30, 40))
-		return RTOSamples{Samples: []float64{first, second}}
-	},
-	Describe: func(p RTOSamples) string {
-		return fmt.Sprintf("round trips of %s ms, then %s ms", exercise.Format(p.Samples[0]), exercise.Format(p.Samples[1]))
-	},
-	Judge: func(p RTOSamples, answer float64) exercise.Verdict {
-		want, err := RFC6298(p.Samples)
-		if err != nil {
-			return exercise.Wrong(err.Error(), "")
-		}
-		if exercise.Near(answer, want, 0, 0.01) {
-			return exercise.Right()
-		}
-		if exercise.Near(answer, rtoSwapped(p.Samples), 0, 0.01) {
-			return exercise.Wrong("SRTT was updated before RTTVAR", "RFC 6298 updates RTTVAR first, using the old SRTT")
-		}
-		if exercise.Near(answer, p.Samples[0]*3, 0, 0.01) {
-			return exercise.Wrong("that is the RTO after the first sample only", "apply the second sample too")
-		}
-		return exercise.Wrong(fmt.Sprintf("%s ms is %s", exercise.Format(answer), exercise.Direction(answer, want, 0, 0.01)),
-			"first sample R: SRTT = R, RTTVAR = R/2; then RTTVAR = ¾·RTTVAR + ¼·|SRTT − R| (old SRTT) before SRTT = ⅞·SRTT + ⅛·R; RTO = SRTT + max(G, 4·RTTVAR)")
-	},
-})

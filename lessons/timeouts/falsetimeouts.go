@@ -1,10 +1,11 @@
 package timeouts
 
 import (
+	"github.com/dslessons/course/pkg/table"
+
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 )
 
 // RTTModel is a round-trip time distribution: a fixed Floor (propagation
@@ -121,12 +122,18 @@ func FalseTimeouts(cfg FalseTimeoutConfig) (FalseTimeoutResult, error) {
 	return res, nil
 }
 
-func (r FalseTimeoutResult) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%v, %d requests, seed=%d\n", r.Config.RTT, r.Config.Samples, r.Config.Seed)
-	fmt.Fprintf(&b, "%12s %14s %14s\n", "timeout(ms)", "simulated", "P(RTT > t)")
-	for _, p := range r.Points {
-		fmt.Fprintf(&b, "%12g %14.5f %14.5f\n", p.Timeout, p.Simulated, p.Survival)
-	}
-	return b.String()
+// Caption says what was drawn, with the seed.
+func (r FalseTimeoutResult) Caption() string {
+	return fmt.Sprintf("%v, %d requests, seed=%d", r.Config.RTT, r.Config.Samples, r.Config.Seed)
 }
+
+// Table is the simulated false-timeout rate next to P(RTT > t), as a
+// header and rows (for show.Table).
+func (r FalseTimeoutResult) Table() (header []string, rows [][]string) {
+	for _, p := range r.Points {
+		rows = append(rows, []string{fmt.Sprintf("%g", p.Timeout), fmt.Sprintf("%.5f", p.Simulated), fmt.Sprintf("%.5f", p.Survival)})
+	}
+	return []string{"timeout t (ms)", "simulated", "P(RTT > t)"}, rows
+}
+
+func (r FalseTimeoutResult) String() string { return r.Caption() + "\n" + table.String(r.Table()) }

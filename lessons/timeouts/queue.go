@@ -1,11 +1,12 @@
 package timeouts
 
 import (
+	"github.com/dslessons/course/pkg/table"
+
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strings"
 )
 
 // QueueConfig describes a single-server FIFO queue with Poisson arrivals
@@ -109,12 +110,19 @@ func Queue(cfg QueueConfig) (QueueResult, error) {
 	return res, nil
 }
 
-func (r QueueResult) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "M/M/1 queue, service rate %g/ms, %d requests per point, seed=%d\n", r.Config.ServiceRate, r.Config.Requests, r.Config.Seed)
-	fmt.Fprintf(&b, "%5s %10s %12s %10s %12s %10s\n", "ρ", "mean(ms)", "1/(μ-λ)", "p99(ms)", "theory p99", "in system")
-	for _, p := range r.Points {
-		fmt.Fprintf(&b, "%5.2f %10.2f %12.2f %10.2f %12.2f %10.2f\n", p.Utilisation, p.Mean, p.TheoryMean, p.P99, p.TheoryP99, p.MeanQueueLen)
-	}
-	return b.String()
+// Caption says what was simulated, with the seed.
+func (r QueueResult) Caption() string {
+	return fmt.Sprintf("M/M/1 queue, service rate %g/ms, %d requests per point, seed=%d", r.Config.ServiceRate, r.Config.Requests, r.Config.Seed)
 }
+
+// Table is the simulation next to the formulas, as a header and rows (for
+// show.Table).
+func (r QueueResult) Table() (header []string, rows [][]string) {
+	f := func(x float64) string { return fmt.Sprintf("%.2f", x) }
+	for _, p := range r.Points {
+		rows = append(rows, []string{f(p.Utilisation), f(p.Mean), f(p.TheoryMean), f(p.P99), f(p.TheoryP99), f(p.MeanQueueLen)})
+	}
+	return []string{"ρ", "mean (ms)", "1/(μ−λ) (ms)", "p99 (ms)", "ln(100)/(μ−λ) (ms)", "in system"}, rows
+}
+
+func (r QueueResult) String() string { return r.Caption() + "\n" + table.String(r.Table()) }

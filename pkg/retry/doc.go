@@ -23,9 +23,9 @@
 // An Estimator says how long to wait for a reply. Fixed always says the
 // same thing. Adaptive is TCP's retransmission timer (Jacobson 1988,
 // "Congestion Avoidance and Control"; RFC 6298): it smooths round-trip
-// samples into SRTT and RTTVAR, sets RTO = SRTT + 4·RTTVAR within [Min,
-// Max], doubles RTO when a timer expires, and follows Karn's rule of never
-// sampling a retransmitted request.
+// samples into SRTT and RTTVAR, sets RTO = SRTT + max(G, 4·RTTVAR) (G the
+// clock granularity) within [Min, Max], doubles RTO when a timer expires,
+// and follows Karn's rule of never sampling a retransmitted request.
 //
 // # Usage
 //

@@ -55,8 +55,11 @@ def test_lesson_has_the_standard_parts(path):
     for heading in ("Objectives", "Summary", "References"):
         assert re.search(rf"^#+ .*{heading}", md, re.M | re.I), f"no '{heading}' heading"
     assert re.search(r"try this", md, re.I), "no 'Try this' prompt"
-    checks = [c for c in nb.cells if c.cell_type == "code" and (CHECK_CALL.search(c.source) or "show.Check(" in c.source)]
+    checks = [c for c in nb.cells if c.cell_type == "code" and CHECK_CALL.search(c.source)]
     assert len(checks) >= 3, f"only {len(checks)} auto-checked exercises (need 3)"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    last_check = max(i for i, c in enumerate(code) if CHECK_CALL.search(c.source))
+    assert any(".Lesson.Summary()" in c.source for c in code[last_check:]), "no ✓/✗ summary cell after the last exercise"
     outs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert any(k.startswith("image/") for o in outs for k in o.get("data", {})), "no plot"
     text = "".join("".join(o.get("text", "")) for o in outs)

@@ -26,5 +26,6 @@
 //	show.Err(show.Plot(p)) // PNG, 800 x 450 CSS pixels
 //
 //	show.Table([]string{"event", "LT"}, rows)
-//	show.Check("Exercise 1", lamportlesson.CheckExercise1(answer))
+//
+// Exercises are checked by package exercise, not here.
 package show

@@ -29,9 +29,8 @@ type FuncSpec[F, I, O any] struct {
 
 // Func is an exercise whose answer is code.
 type Func[F, I, O any] struct {
-	lesson *Lesson
-	name   string
-	spec   FuncSpec[F, I, O]
+	header
+	spec FuncSpec[F, I, O]
 }
 
 // NewFunc defines the code exercise name of lesson l; nil Call or Test is
@@ -46,22 +45,13 @@ func NewFunc[F, I, O any](l *Lesson, name string, spec FuncSpec[F, I, O]) *Func[
 	if spec.Points == 0 {
 		spec.Points = 1
 	}
-	e := &Func[F, I, O]{lesson: l, name: name, spec: spec}
+	e := &Func[F, I, O]{header: header{lesson: l, name: name, points: spec.Points}, spec: spec}
 	l.add(e)
 	return e
 }
 
-// Name is the exercise's name ("Exercise 3").
-func (e *Func[F, I, O]) Name() string { return e.name }
-
-// Lesson is the lesson the exercise belongs to.
-func (e *Func[F, I, O]) Lesson() *Lesson { return e.lesson }
-
 // Kind is FuncKind.
 func (e *Func[F, I, O]) Kind() Kind { return FuncKind }
-
-// Points is what a passing answer is worth.
-func (e *Func[F, I, O]) Points() float64 { return e.spec.Points }
 
 // VariantOf reports ok=false: code exercises have no per-student numbers.
 func (e *Func[F, I, O]) VariantOf(string) (any, string, bool) { return nil, "", false }

@@ -52,6 +52,23 @@ type Exercise interface {
 	judge(s *session, student string, seed uint64) Verdict
 }
 
+// header is what every kind of exercise has: its lesson, its name and its
+// worth.
+type header struct {
+	lesson *Lesson
+	name   string
+	points float64
+}
+
+// Name is the exercise's name as the notebook shows it ("Exercise 1").
+func (h *header) Name() string { return h.name }
+
+// Lesson is the lesson the exercise belongs to.
+func (h *header) Lesson() *Lesson { return h.lesson }
+
+// Points is what a right answer is worth when graded.
+func (h *header) Points() float64 { return h.points }
+
 // Lesson is a lesson's set of exercises, in the order the notebook asks
 // them.
 type Lesson struct {

@@ -54,9 +54,8 @@ type Scenario[S any] struct {
 
 // Model is a lab exercise: node code, model-checked.
 type Model[F, S any] struct {
-	lesson *Lesson
-	name   string
-	spec   ModelSpec[F, S]
+	header
+	spec ModelSpec[F, S]
 }
 
 // NewModel defines the lab exercise name of lesson l; a nil Build,
@@ -73,22 +72,13 @@ func NewModel[F, S any](l *Lesson, name string, spec ModelSpec[F, S]) *Model[F, 
 	if spec.Points == 0 {
 		spec.Points = 1
 	}
-	e := &Model[F, S]{lesson: l, name: name, spec: spec}
+	e := &Model[F, S]{header: header{lesson: l, name: name, points: spec.Points}, spec: spec}
 	l.add(e)
 	return e
 }
 
-// Name is the exercise's name ("Lab").
-func (e *Model[F, S]) Name() string { return e.name }
-
-// Lesson is the lesson the exercise belongs to.
-func (e *Model[F, S]) Lesson() *Lesson { return e.lesson }
-
 // Kind is ModelKind.
 func (e *Model[F, S]) Kind() Kind { return ModelKind }
-
-// Points is what a passing answer is worth.
-func (e *Model[F, S]) Points() float64 { return e.spec.Points }
 
 // VariantOf reports ok=false: labs have no per-student numbers.
 func (e *Model[F, S]) VariantOf(string) (any, string, bool) { return nil, "", false }

@@ -26,9 +26,8 @@ type ValueSpec[P, A any] struct {
 
 // Value is an exercise whose answer is a value.
 type Value[P, A any] struct {
-	lesson *Lesson
-	name   string
-	spec   ValueSpec[P, A]
+	header
+	spec ValueSpec[P, A]
 }
 
 // NewValue defines the value exercise name of lesson l. Lesson packages
@@ -41,22 +40,13 @@ func NewValue[P, A any](l *Lesson, name string, spec ValueSpec[P, A]) *Value[P, 
 	if spec.Points == 0 {
 		spec.Points = 1
 	}
-	e := &Value[P, A]{lesson: l, name: name, spec: spec}
+	e := &Value[P, A]{header: header{lesson: l, name: name, points: spec.Points}, spec: spec}
 	l.add(e)
 	return e
 }
 
-// Name is the exercise's name as the notebook shows it ("Exercise 1").
-func (e *Value[P, A]) Name() string { return e.name }
-
-// Lesson is the lesson the exercise belongs to.
-func (e *Value[P, A]) Lesson() *Lesson { return e.lesson }
-
 // Kind is ValueKind.
 func (e *Value[P, A]) Kind() Kind { return ValueKind }
-
-// Points is what a right answer is worth.
-func (e *Value[P, A]) Points() float64 { return e.spec.Points }
 
 // ParamsFor returns the parameters of student's variant ("" for the
 // example).

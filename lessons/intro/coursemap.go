@@ -3,7 +3,6 @@ package intro
 import (
 	"fmt"
 	"html"
-	"path"
 	"slices"
 	"strings"
 )
@@ -65,6 +64,21 @@ type Notebook struct {
 // Name is the file name without ".ipynb".
 func (l Notebook) Name() string { return strings.TrimSuffix(l.File, ".ipynb") }
 
+// IsLab reports whether the notebook is a lab ("lab-NN-words.ipynb",
+// following lesson NN).
+func (l Notebook) IsLab() bool { return strings.HasPrefix(l.File, "lab-") }
+
+// Number is how the map numbers the notebook: "04" for a lesson, "lab 04"
+// for the lab that follows lesson 04.
+func (l Notebook) Number() string {
+	name := strings.TrimPrefix(l.File, "lab-")
+	num, _, _ := strings.Cut(name, "-")
+	if l.IsLab() {
+		return "lab " + num
+	}
+	return num
+}
+
 // lessons is the course in reading order. It lists exactly the notebooks
 // that exist in notebooks/ (a test checks this, and that the README's
 // lesson table agrees). To add a lesson or a lab, add one line here in
@@ -85,6 +99,9 @@ var lessons = []Notebook{
 		[]Problem{PartialFailures, UnreliableNetworks}},
 	{"04-retries-and-backoff.ipynb", "Retries and back-off",
 		"compute capped exponential back-off with and without jitter, and measure how much work and time jitter saves when many clients retry",
+		[]Problem{PartialFailures, UnreliableNetworks}},
+	{"lab-04-exactly-once-delivery.ipynb", "Lab: exactly-once delivery",
+		"build a sender and a receiver that deliver every message exactly once and in order over a lossy, duplicating link, and read the model checker's shortest counterexample when they do not",
 		[]Problem{PartialFailures, UnreliableNetworks}},
 	{"05-network-failures-in-practice.ipynb", "Network failures in practice",
 		"quote how often real data-centre networks fail, compute availability from MTBF and MTTR, and say why correlated failures blunt redundancy",
@@ -107,6 +124,21 @@ var lessons = []Notebook{
 	{"11-voting-and-leader-election.ipynb", "Voting and leader election",
 		"check that quorums intersect, run a Raft-style leader election, and show why electing without a majority gives two leaders",
 		[]Problem{NoSingleTruth, DifferentOpinions}},
+	{"lab-11-leader-election.ipynb", "Lab: leader election",
+		"build leader election with terms and votes, and let a model checker search every interleaving, loss and crash for two leaders in one term",
+		[]Problem{NoSingleTruth}},
+	{"12-ordering-messages.ipynb", "Ordering messages",
+		"keep messages in order with FIFO channels, show where receiver-side ordering and synchronised clocks stop working, and build causal and totally ordered broadcast and Lamport's mutual exclusion",
+		[]Problem{UnreliableNetworks, UnreliableTime}},
+	{"lab-12-totally-ordered-broadcast.ipynb", "Lab: totally ordered broadcast",
+		"build totally ordered broadcast with Lamport clocks so that every member delivers the same sequence, checked over every interleaving",
+		[]Problem{UnreliableTime, DifferentOpinions}},
+	{"13-replicated-state-machines.ipynb", "Replicated state machines",
+		"explain why a replicated log gives replicated state, run Raft's log replication through crashes and partitions with its safety properties checked, and compare it with etcd's production Raft",
+		[]Problem{NoSingleTruth, DifferentOpinions}},
+	{"14-committing-a-transaction.ipynb", "Committing a transaction",
+		"run two-phase commit through participant and coordinator crashes, measure how long a crashed coordinator blocks, and show how a consensus group removes the blocking",
+		[]Problem{PartialFailures, NoSingleTruth}},
 }
 
 // Lessons returns the course map in reading order.
@@ -133,7 +165,7 @@ func CourseMapTable() (header []string, rows [][]string) {
 		for _, p := range l.Problems {
 			ps = append(ps, p.String())
 		}
-		rows = append(rows, []string{l.File[:2], l.Name(), strings.Join(ps, ", "), l.Outcome})
+		rows = append(rows, []string{l.Number(), l.Name(), strings.Join(ps, ", "), l.Outcome})
 	}
 	return header, rows
 }
@@ -151,7 +183,7 @@ func CourseMapHTML() string {
 		for _, p := range l.Problems {
 			ps = append(ps, p.String())
 		}
-		num, _, _ := strings.Cut(path.Base(l.File), "-")
+		num := l.Number()
 		td := `<td align="left" style="text-align:left">`
 		fmt.Fprintf(&b, "<tr>%s%s</td>%s<a href=\"%s\">%s</a></td>%s%s</td>%s%s</td></tr>\n",
 			td, html.EscapeString(num), td, html.EscapeString(l.File), html.EscapeString(l.Title),

@@ -21,7 +21,7 @@ func notebookFiles(t *testing.T) []string {
 	require.NoError(t, err)
 	var names []string
 	for _, e := range entries {
-		if regexp.MustCompile(`^\d\d-[a-z0-9-]+\.ipynb$`).MatchString(e.Name()) {
+		if regexp.MustCompile(`^(lab-)?\d\d-[a-z0-9-]+\.ipynb$`).MatchString(e.Name()) {
 			names = append(names, e.Name())
 		}
 	}
@@ -47,7 +47,15 @@ func TestCourseMapMatchesNotebooks(t *testing.T) {
 	for _, f := range listed {
 		assert.Contains(t, have, f, "the course map lists %s but notebooks/ has no such file", f)
 	}
-	assert.True(t, slices.IsSorted(listed), "the course map must be in reading order: %v", listed)
+	// Reading order: by number, a lab right after the lesson it builds on.
+	key := func(f string) string {
+		if n, ok := strings.CutPrefix(f, "lab-"); ok {
+			return n[:2] + "~" + n
+		}
+		return f
+	}
+	assert.True(t, slices.IsSortedFunc(listed, func(a, b string) int { return strings.Compare(key(a), key(b)) }),
+		"the course map must be in reading order (a lab after the lesson it is numbered after): %v", listed)
 	assert.Len(t, slices.Compact(slices.Clone(listed)), len(listed), "duplicate lesson")
 }
 
@@ -64,7 +72,7 @@ func TestReadmeLessonsTable(t *testing.T) {
 		section = section[:end+3]
 	}
 	var inTable []string
-	for _, m := range regexp.MustCompile("(?m)^\\| \\[?`(\\d\\d-[a-z0-9-]+)`").FindAllStringSubmatch(section, -1) {
+	for _, m := range regexp.MustCompile("(?m)^\\| \\[?`((?:lab-)?\\d\\d-[a-z0-9-]+)`").FindAllStringSubmatch(section, -1) {
 		inTable = append(inTable, m[1]+".ipynb")
 	}
 	assert.Equal(t, lessonFiles(), inTable, "README lesson table and course map differ")
@@ -122,7 +130,7 @@ func TestCourseMapContent(t *testing.T) {
 func TestCourseMapTables(t *testing.T) {
 	h, rows := ProblemsTable()
 	assert.Len(t, rows, 5)
-	assert.Equal(t, []string{"3", "unreliable time", UnreliableTime.What(), "06-time-in-computers, 07-logical-time-lamport, 08-vector-clocks"}, rows[2])
+	assert.Equal(t, []string{"3", "unreliable time", UnreliableTime.What(), "06-time-in-computers, 07-logical-time-lamport, 08-vector-clocks, 12-ordering-messages, lab-12-totally-ordered-broadcast"}, rows[2])
 	assert.Len(t, h, 4)
 	html := CourseMapHTML()
 	for _, l := range Lessons() {

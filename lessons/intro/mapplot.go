@@ -24,9 +24,12 @@ type MapPoint struct {
 func MapPoints() ([]MapPoint, error) {
 	var pts []MapPoint
 	for i, l := range lessons {
-		label, _, ok := strings.Cut(l.File, "-")
-		if !ok || label == "" {
+		label := l.Number()
+		if label == "" || strings.HasPrefix(l.File, "-") {
 			return nil, fmt.Errorf("intro: lesson file %q does not start with a number and a dash", l.File)
+		}
+		if l.IsLab() {
+			label = "L" + strings.TrimPrefix(label, "lab ")
 		}
 		for _, p := range l.Problems {
 			pts = append(pts, MapPoint{Lesson: i, Label: label, Problem: p})

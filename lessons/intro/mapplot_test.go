@@ -26,7 +26,8 @@ func TestMapPoints(t *testing.T) {
 	for _, p := range Problems() {
 		assert.True(t, treated[p], p.String())
 	}
-	assert.Contains(t, pts, MapPoint{Lesson: 7, Label: "07", Problem: UnreliableTime})
+	assert.Contains(t, pts, MapPoint{Lesson: 8, Label: "07", Problem: UnreliableTime}) // lab 04 comes before 05
+	assert.Contains(t, pts, MapPoint{Lesson: 5, Label: "L04", Problem: UnreliableNetworks})
 	p, err := MapPlot()
 	require.NoError(t, err)
 	var buf bytes.Buffer

@@ -42,6 +42,7 @@ import (
 	_ "github.com/dslessons/course/lessons/labs/election"
 	_ "github.com/dslessons/course/lessons/labs/exactlyonce"
 	_ "github.com/dslessons/course/lessons/labs/totalorder"
+	_ "github.com/dslessons/course/lessons/labs/twophase"
 	_ "github.com/dslessons/course/lessons/logicaltime"
 	_ "github.com/dslessons/course/lessons/netfailures"
 	_ "github.com/dslessons/course/lessons/ordering"

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dslessons/course/lessons/labs/internal/labkit"
 	"github.com/dslessons/course/pkg/mcheck"
 	"github.com/dslessons/course/pkg/mcheck/mcplot"
 	"github.com/dslessons/course/pkg/netsim"
@@ -60,42 +61,7 @@ const maxContinuation = 200
 // none fires the oldest timer of the first member that has one. It
 // returns the steps added and the network at the end.
 func continuation(m *mcheck.Model, s mcheck.Schedule) (mcheck.Schedule, *netsim.Manual, error) {
-	man, err := mcheck.Replay(m, s)
-	if err != nil {
-		return nil, nil, fmt.Errorf("totalorder: %w", err)
-	}
-	var out mcheck.Schedule
-	for len(out) < maxContinuation {
-		before := len(man.Trace())
-		var a mcheck.Action
-		if fl := man.InFlight(); len(fl) > 0 {
-			msg := fl[0]
-			a = mcheck.Action{Kind: mcheck.Deliver, Node: msg.To, From: msg.From, Msg: mcheck.Text(msg.Msg)}
-			err = man.Deliver(msg.ID)
-		} else {
-			i := slices.IndexFunc(m.Nodes(), func(id netsim.NodeID) bool { return len(man.Timers(id)) > 0 })
-			if i < 0 {
-				break
-			}
-			id := m.Nodes()[i]
-			t := man.Timers(id)[0]
-			a = mcheck.Action{Kind: mcheck.Fire, Node: id, Msg: mcheck.Text(t.Tag)}
-			err = man.Fire(id, t.ID)
-		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("totalorder: continuing the run: %w", err)
-		}
-		for _, rec := range man.Trace()[before:] {
-			switch rec.Op {
-			case netsim.OpSend:
-				a.Sends = append(a.Sends, mcheck.SentMsg{To: rec.To, Msg: mcheck.Text(rec.Msg)})
-			case netsim.OpOutput:
-				a.Outputs = append(a.Outputs, mcheck.Text(rec.Msg))
-			}
-		}
-		out = append(out, a)
-	}
-	return out, man, nil
+	return labkit.Continue(m, s, maxContinuation, labkit.FirstNode)
 }
 
 // waiting says what each member delivered at the end of a run: "  A

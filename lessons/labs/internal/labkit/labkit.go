@@ -48,6 +48,79 @@ func Explain(w io.Writer, m *mcheck.Model, opt mcheck.Options) (*mcheck.Report, 
 	return r, nil
 }
 
+// TimerOrder says which timer Continue fires when no message is in
+// flight.
+type TimerOrder int
+
+const (
+	// FirstNode fires the oldest timer of the first node (in the model's
+	// order) that has one.
+	FirstNode TimerOrder = iota
+	// InTurn fires the oldest timer of the next node, in turn, that has
+	// one, so that a node that always has a timer pending (one that keeps
+	// asking) does not starve the others.
+	InTurn
+)
+
+// Continue replays schedule s on the model's nodes and extends it
+// without faults by at most max steps: it delivers the oldest message in
+// flight (a message for a crashed node is dropped), and when none is left
+// fires a timer of a running node, in the given order. It stops early
+// when nothing is left to do, and returns the steps added and the network
+// at the end. Drawn after a liveness violation, the continuation shows
+// who is left waiting.
+func Continue(m *mcheck.Model, s mcheck.Schedule, max int, order TimerOrder) (mcheck.Schedule, *netsim.Manual, error) {
+	man, err := mcheck.Replay(m, s)
+	if err != nil {
+		return nil, nil, fmt.Errorf("labkit: %w", err)
+	}
+	ids := m.Nodes()
+	var out mcheck.Schedule
+	turn := 0 // InTurn: the node to look at first
+	for len(out) < max {
+		before := len(man.Trace())
+		var a mcheck.Action
+		if fl := man.InFlight(); len(fl) > 0 {
+			msg := fl[0]
+			a = mcheck.Action{Kind: mcheck.Deliver, Node: msg.To, From: msg.From, Msg: mcheck.Text(msg.Msg)}
+			if man.Crashed(msg.To) {
+				a.Kind = mcheck.Drop
+			}
+			err = man.Deliver(msg.ID)
+		} else {
+			k := -1
+			for j := range ids {
+				if i := (turn + j) % len(ids); !man.Crashed(ids[i]) && len(man.Timers(ids[i])) > 0 {
+					k = i
+					break
+				}
+			}
+			if k < 0 {
+				break
+			}
+			if order == InTurn {
+				turn = k + 1
+			}
+			t := man.Timers(ids[k])[0]
+			a = mcheck.Action{Kind: mcheck.Fire, Node: ids[k], Msg: mcheck.Text(t.Tag)}
+			err = man.Fire(ids[k], t.ID)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("labkit: continuing the run: %w", err)
+		}
+		for _, rec := range man.Trace()[before:] {
+			switch rec.Op {
+			case netsim.OpSend:
+				a.Sends = append(a.Sends, mcheck.SentMsg{To: rec.To, Msg: mcheck.Text(rec.Msg)})
+			case netsim.OpOutput:
+				a.Outputs = append(a.Outputs, mcheck.Text(rec.Msg))
+			}
+		}
+		out = append(out, a)
+	}
+	return out, man, nil
+}
+
 // MaxDrawn bounds the records of a run that RunDiagram draws: more make
 // a diagram nobody can read.
 const MaxDrawn = 400
@@ -66,6 +139,10 @@ type Diagram struct {
 	// instead of at their times (for runs whose events come in short
 	// bursts).
 	ByOrder bool
+	// DropLabel labels a message dropped at a crashed node (nil: netsim's
+	// "dropped (crashed)"); "" leaves it unlabelled, for a node that many
+	// messages reach while it is down.
+	DropLabel func(netsim.Record) string
 }
 
 // label names a drawn event: a message or output by d.Name or by its
@@ -151,6 +228,7 @@ func RunDiagram(tr netsim.Trace, d Diagram) (*plot.Plot, error) {
 	fates := map[int]plots.Fate{}
 	sent, received := map[uint64]bool{}, map[uint64]bool{}
 	var outputs []int
+	drops := map[int]netsim.Record{} // drawn drops at a crashed receiver, by event
 	ev, msgs := 0, 0
 	for _, r := range tr {
 		if !drawn(r) {
@@ -168,6 +246,7 @@ func RunDiagram(tr netsim.Trace, d Diagram) (*plot.Plot, error) {
 				continue
 			}
 			received[r.ID] = true
+			drops[ev] = r
 		case netsim.OpDeliver:
 			if !sent[r.ID] {
 				continue
@@ -196,6 +275,7 @@ func RunDiagram(tr netsim.Trace, d Diagram) (*plot.Plot, error) {
 	if len(h.Events) != ev {
 		return nil, fmt.Errorf("labkit: %d events drawn, %d expected", len(h.Events), ev)
 	}
+	d.relabelDrops(labels, drops)
 	for i, m := range h.Messages {
 		if m.Receive >= 0 {
 			delete(fates, i)
@@ -207,6 +287,19 @@ func RunDiagram(tr netsim.Trace, d Diagram) (*plot.Plot, error) {
 		return nil, fmt.Errorf("labkit: %w", err)
 	}
 	return p, nil
+}
+
+// relabelDrops gives the drawn drops (by event index) the labels of
+// d.DropLabel, if set.
+func (d Diagram) relabelDrops(labels []string, drops map[int]netsim.Record) {
+	if d.DropLabel == nil {
+		return
+	}
+	for k, r := range drops {
+		if k < len(labels) {
+			labels[k] = d.DropLabel(r)
+		}
+	}
 }
 
 // spread returns a copy of tr in which the drawn events one node has at

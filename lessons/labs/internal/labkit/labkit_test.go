@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dslessons/course/pkg/mcheck"
 	"github.com/dslessons/course/pkg/netsim"
 )
 
@@ -72,6 +73,26 @@ func TestRunDiagram(t *testing.T) {
 	if _, err := RunDiagram(tr, Diagram{}); err == nil {
 		t.Fatal("no nodes accepted")
 	}
+	// Pings that reach a crashed B are dropped there, and drawn.
+	sim, err := netsim.New(netsim.Config{Seed: 3, DefaultLink: netsim.Link{Delay: netsim.Const(2 * netsim.Millisecond)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, n := range map[netsim.NodeID]int{"A": 6, "B": 0} {
+		if err := sim.AddNode(id, &pinger{N: n}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sim.At(3 * netsim.Millisecond).Crash("B"); err != nil {
+		t.Fatal(err)
+	}
+	if err := sim.Run(netsim.Second); err != nil {
+		t.Fatal(err)
+	}
+	quiet := Diagram{Title: "crash", Nodes: []netsim.NodeID{"A", "B"}, DropLabel: func(netsim.Record) string { return "" }}
+	if _, err := RunDiagram(sim.Trace(), quiet); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestLabels(t *testing.T) {
@@ -96,6 +117,24 @@ func TestLabels(t *testing.T) {
 		if got := d.label(c.r); got != c.want {
 			t.Errorf("%v: %q, want %q", c.r, got, c.want)
 		}
+	}
+	// DropLabel relabels the drops at a crashed receiver; without it
+	// they keep netsim's label.
+	labels := []string{"a", "dropped (crashed)", "dropped (crashed)"}
+	drops := map[int]netsim.Record{1: {Op: netsim.OpDrop, Msg: 7}, 2: {Op: netsim.OpDrop, Msg: "x"}}
+	d.relabelDrops(labels, drops)
+	if labels[1] != "dropped (crashed)" {
+		t.Fatalf("%q", labels)
+	}
+	d.DropLabel = func(r netsim.Record) string {
+		if r.Msg == 7 {
+			return ""
+		}
+		return "gone"
+	}
+	d.relabelDrops(labels, drops)
+	if labels[0] != "a" || labels[1] != "" || labels[2] != "gone" {
+		t.Fatalf("%q", labels)
 	}
 }
 
@@ -124,5 +163,62 @@ func TestShortAndMS(t *testing.T) {
 	}
 	if got := MS(87 * netsim.Millisecond); got != "  87.0 ms" {
 		t.Fatalf("%q", got)
+	}
+}
+
+// ticker sets one timer at its start and again whenever it fires.
+type ticker struct{ Tag string }
+
+func (k *ticker) Handle(ctx *netsim.Context, ev netsim.Event) {
+	if ev.Kind == netsim.Start || ev.Kind == netsim.Timer && k.Tag == "tick" {
+		ctx.SetTimer(netsim.Millisecond, k.Tag)
+	}
+}
+
+func kinds(s mcheck.Schedule) string {
+	var out []string
+	for _, a := range s {
+		out = append(out, a.Kind.String()+" "+string(a.Node))
+	}
+	return strings.Join(out, ", ")
+}
+
+func TestContinue(t *testing.T) {
+	m := mcheck.NewModel(1)
+	if err := m.AddNode("A", &ticker{Tag: "tick"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.AddNode("B", &ticker{Tag: "once"}); err != nil {
+		t.Fatal(err)
+	}
+	// A always has a timer pending: first-node order never gets to B's.
+	for order, want := range map[TimerOrder]string{
+		FirstNode: "timer A, timer A, timer A, timer A",
+		InTurn:    "timer A, timer B, timer A, timer A",
+	} {
+		more, _, err := Continue(m, nil, 4, order)
+		if err != nil || kinds(more) != want {
+			t.Fatalf("order %d: %s (%v), want %s", order, kinds(more), err, want)
+		}
+	}
+	// Messages to a crashed node are dropped; a run with nothing left to
+	// do stops early; the steps added replay.
+	p := mcheck.NewModel(1)
+	if err := p.AddNode("A", &pinger{N: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.AddNode("B", &pinger{}); err != nil {
+		t.Fatal(err)
+	}
+	crash := mcheck.Schedule{{Kind: mcheck.Crash, Node: "B"}}
+	more, man, err := Continue(p, crash, 50, InTurn)
+	if err != nil || kinds(more) != "drop B, timer A, drop B, timer A" || !man.Crashed("B") {
+		t.Fatalf("%s %v", kinds(more), err)
+	}
+	if _, err := mcheck.Replay(p, append(crash, more...)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Continue(p, mcheck.Schedule{{Kind: mcheck.Deliver, Node: "B", From: "A", Msg: "nope"}}, 5, InTurn); err == nil {
+		t.Fatal("a schedule that does not replay is an error")
 	}
 }

@@ -139,6 +139,9 @@ var lessons = []Notebook{
 	{"14-committing-a-transaction.ipynb", "Committing a transaction",
 		"run two-phase commit through participant and coordinator crashes, measure how long a crashed coordinator blocks, and show how a consensus group removes the blocking",
 		[]Problem{PartialFailures, NoSingleTruth}},
+	{"lab-14-two-phase-commit.ipynb", "Lab: two-phase commit",
+		"build a two-phase commit coordinator and participants that keep atomicity through crashes and losses, and watch the model checker show why a crashed coordinator blocks",
+		[]Problem{PartialFailures, NoSingleTruth}},
 }
 
 // Lessons returns the course map in reading order.

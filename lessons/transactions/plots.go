@@ -329,7 +329,7 @@ func PlotSpaceTime(r *Run, from, to netsim.Time, title string) (*plot.Plot, erro
 		lanes = append(lanes, netsim.Lane{Node: id})
 	}
 	reps := r.Config.replicas()
-	late := map[uint64]bool{}
+	late := r.Trace.ArrivingAfter(to)
 	// The group's messages that replicate entries, and the replies to
 	// them, are drawn; its heartbeats and elections are not.
 	type at struct {
@@ -338,9 +338,6 @@ func PlotSpaceTime(r *Run, from, to netsim.Time, title string) (*plot.Plot, erro
 	}
 	appended := map[at]bool{}
 	for _, rec := range r.Trace {
-		if (rec.Op == netsim.OpDeliver || rec.Op == netsim.OpDrop && rec.Node == rec.To) && rec.Time > to && rec.Sent <= to {
-			late[rec.ID] = true
-		}
 		if ae, ok := rec.Msg.(replication.AppendEntries); ok && rec.Op == netsim.OpDeliver && len(ae.Entries) > 0 {
 			appended[at{rec.To, rec.Time}] = true
 		}
@@ -378,13 +375,7 @@ func PlotSpaceTime(r *Run, from, to netsim.Time, title string) (*plot.Plot, erro
 		return nil, fmt.Errorf("transactions: PlotSpaceTime: %d events between %v and %v, at most %d can be drawn: choose a shorter window",
 			len(h.Events), from, to, MaxSpaceTimeEvents)
 	}
-	rank, last := 0.0, -1.0
-	for i := range h.Events {
-		if t := h.Events[i].Time; t != last {
-			rank, last = rank+1, t
-		}
-		h.Events[i].Time = rank
-	}
+	h = h.EvenlySpaced()
 	// One label per kind of message a node sends at one instant (a
 	// broadcast is labelled once), and short labels for drops.
 	type key struct {

@@ -182,10 +182,7 @@ func causalDiagram(title string, r *CausalRun) (*plot.Plot, error) {
 	if title == "" {
 		title = fmt.Sprintf("Causal broadcast: sends labelled payload [vector], receipts dN (seed %d)", r.Seed)
 	}
-	var lanes []netsim.Lane
-	for _, m := range r.Members {
-		lanes = append(lanes, netsim.Lane{Node: m})
-	}
+	lanes := netsim.Lanes(r.Members...)
 	spec := diagramSpec{
 		title:     title,
 		lanes:     lanes,
@@ -291,10 +288,7 @@ func (r *TOBRun) diagram(title string) (*plot.Plot, []string, error) {
 	if title == "" {
 		title = fmt.Sprintf("Totally ordered broadcast: data labelled payload@LT, deliveries dN (seed %d)", r.Config.Seed)
 	}
-	var lanes []netsim.Lane
-	for _, m := range r.Members {
-		lanes = append(lanes, netsim.Lane{Node: m})
-	}
+	lanes := netsim.Lanes(r.Members...)
 	spec := diagramSpec{
 		title: title,
 		lanes: lanes,
@@ -343,10 +337,7 @@ func (r *MutexRun) diagram() (*plot.Plot, []string, error) {
 		}
 		return false
 	}
-	var lanes []netsim.Lane
-	for _, m := range r.Members {
-		lanes = append(lanes, netsim.Lane{Node: m})
-	}
+	lanes := netsim.Lanes(r.Members...)
 	spec := diagramSpec{
 		title: fmt.Sprintf("Lamport's mutual exclusion, %d nodes (seed %d)", r.Config.Nodes, r.Config.Seed),
 		lanes: lanes,

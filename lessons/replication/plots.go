@@ -387,10 +387,7 @@ func newSpaceTime(r *Run, from, to netsim.Time) (*spaceTime, error) {
 		return nil, fmt.Errorf("replication: PlotSpaceTime: window [%v, %v] is empty", from, to)
 	}
 	late := r.Trace.ArrivingAfter(to)
-	var lanes []netsim.Lane
-	for _, id := range r.Members {
-		lanes = append(lanes, netsim.Lane{Node: id})
-	}
+	lanes := netsim.Lanes(r.Members...)
 	for _, c := range r.Clients {
 		lanes = append(lanes, netsim.Lane{Node: c.ID})
 	}

@@ -324,10 +324,7 @@ func PlotSpaceTime(r *Run, from, to netsim.Time, title string) (*plot.Plot, erro
 	if from < 0 || to <= from {
 		return nil, fmt.Errorf("transactions: PlotSpaceTime: window [%v, %v] is empty", from, to)
 	}
-	var lanes []netsim.Lane
-	for _, id := range append(append([]netsim.NodeID{Coordinator}, r.Config.participants()...), r.Config.replicas()...) {
-		lanes = append(lanes, netsim.Lane{Node: id})
-	}
+	lanes := netsim.Lanes(append(append([]netsim.NodeID{Coordinator}, r.Config.participants()...), r.Config.replicas()...)...)
 	reps := r.Config.replicas()
 	late := r.Trace.ArrivingAfter(to)
 	// The group's messages that replicate entries, and the replies to

@@ -57,3 +57,11 @@ func TestHead(t *testing.T) {
 	assert.Equal(t, tr[:3].String(), head[:len(head)-len("...\n")])
 	assert.Equal(t, "...", lines[3])
 }
+
+func TestLanes(t *testing.T) {
+	assert.Equal(t, []Lane{{Node: "A"}, {Node: "C"}, {Node: "B"}}, Lanes("A", "C", "B"))
+	assert.Empty(t, Lanes())
+	h, _, err := threeSends(t).History(HistoryOptions{Lanes: Lanes("B", "A")})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"B", "A"}, h.Nodes, "in the order given, named by ID")
+}

@@ -194,16 +194,8 @@ func Registry() *mcheck.Registry {
 // Judge turns a report into a verdict with a hint for the typical
 // mistakes.
 func Judge(s Scenario, r *mcheck.Report) exercise.Verdict {
-	switch r.Outcome {
-	case mcheck.Passed:
-		return exercise.Right()
-	case mcheck.Violated:
-		return labkit.Violation(r, hint(r))
-	case mcheck.LimitReached:
-		return labkit.Limit(r, "keep your nodes' state bounded: a counter that grows with every retransmission or a log that is "+
-			"never trimmed makes the number of states infinite")
-	}
-	return labkit.Undecided(r)
+	return labkit.Judge(r, hint, "keep your nodes' state bounded: a counter that grows with every retransmission or a log that is "+
+		"never trimmed makes the number of states infinite")
 }
 
 // hint diagnoses a violation from the property and its detail.

@@ -309,16 +309,8 @@ func Hidden(rng *rand.Rand) []exercise.Scenario[Scenario] {
 // Judge turns a search's report into a verdict with a hint for the
 // typical mistakes.
 func Judge(s Scenario, r *mcheck.Report) exercise.Verdict {
-	switch r.Outcome {
-	case mcheck.Passed:
-		return exercise.Right()
-	case mcheck.Violated:
-		return labkit.Violation(r, hint(r))
-	case mcheck.LimitReached:
-		return labkit.Limit(r, "keep your node's state bounded and small: no counters that grow without reason, no copies of "+
-			"messages kept after they are delivered")
-	}
-	return labkit.Undecided(r)
+	return labkit.Judge(r, hint, "keep your node's state bounded and small: no counters that grow without reason, no copies of "+
+		"messages kept after they are delivered")
 }
 
 // hint diagnoses a violation from the property and the schedule.

@@ -66,6 +66,21 @@ func Registry(types map[string]any) *mcheck.Registry {
 	return r
 }
 
+// Judge is the judge of a lab whose searches have no goal: right when
+// the search passed; on a violation, Violation with hint(r); on a search
+// limit, Limit with limitHint; on any other outcome, Undecided.
+func Judge(r *mcheck.Report, hint func(*mcheck.Report) string, limitHint string) exercise.Verdict {
+	switch r.Outcome {
+	case mcheck.Passed:
+		return exercise.Right()
+	case mcheck.Violated:
+		return Violation(r, hint(r))
+	case mcheck.LimitReached:
+		return Limit(r, limitHint)
+	}
+	return Undecided(r)
+}
+
 // Violation is a lab's verdict on a search that found a violation: the
 // property, the step after which it fails and why, the report as the
 // case, and the lab's hint.

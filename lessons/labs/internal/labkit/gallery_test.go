@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dslessons/course/pkg/exercise"
 	"github.com/dslessons/course/pkg/mcheck"
 	"github.com/dslessons/course/pkg/netsim"
 )
@@ -118,6 +119,21 @@ func TestVerdicts(t *testing.T) {
 	}
 	if v := Undecided(r); v.Passed || v.Why != "violated: B is silent" || v.Case != r.String() {
 		t.Fatalf("undecided: %+v", v)
+	}
+	hint := func(*mcheck.Report) string { return "stay silent" }
+	for _, c := range []struct {
+		outcome mcheck.Outcome
+		want    func() exercise.Verdict // once the report has the outcome
+	}{
+		{mcheck.Passed, exercise.Right},
+		{mcheck.Violated, func() exercise.Verdict { return Violation(r, "stay silent") }},
+		{mcheck.LimitReached, func() exercise.Verdict { return Limit(r, "fewer states") }},
+		{mcheck.GoalNotReached, func() exercise.Verdict { return Undecided(r) }},
+	} {
+		r.Outcome = c.outcome
+		if v, want := Judge(r, hint, "fewer states"), c.want(); fmt.Sprint(v) != fmt.Sprint(want) {
+			t.Errorf("Judge on %v: %+v, want %+v", c.outcome, v, want)
+		}
 	}
 }
 

@@ -214,16 +214,21 @@ func Medians(pts []Point) (xs []netsim.Time, meds []netsim.Time) {
 	return xs, meds
 }
 
+// xy returns the series' points in milliseconds: X, and Blocked.
+func (s BlockingSeries) xy() (px, py []float64) {
+	for _, p := range s.Points {
+		px, py = append(px, msOf(p.X)), append(py, msOf(p.Blocked))
+	}
+	return px, py
+}
+
 // PlotBlockingVsDowntime draws, on log–log axes, how long participants
 // stay blocked (the longest per run) against how long the coordinator is
 // down: each run a marker, each series' median a line.
 func PlotBlockingVsDowntime(title string, series ...BlockingSeries) (*plot.Plot, error) {
 	var ss []plots.Series
 	for i, s := range series {
-		var px, py []float64
-		for _, p := range s.Points {
-			px, py = append(px, msOf(p.X)), append(py, msOf(p.Blocked))
-		}
+		px, py := s.xy()
 		xs, meds := Medians(s.Points)
 		var lx, ly []float64
 		for k := range xs {
@@ -241,10 +246,7 @@ func PlotBlockingVsDowntime(title string, series ...BlockingSeries) (*plot.Plot,
 func PlotBlockingVsCrashTime(title string, series ...BlockingSeries) (*plot.Plot, error) {
 	var ss []plots.Series
 	for i, s := range series {
-		var px, py []float64
-		for _, p := range s.Points {
-			px, py = append(px, msOf(p.X)), append(py, msOf(p.Blocked))
-		}
+		px, py := s.xy()
 		ss = append(ss, plots.Series{Name: s.Name, X: px, Y: py, Style: plots.Points, Color: i})
 	}
 	return plots.Chart(plots.ChartOptions{Title: title, XLabel: "coordinator crashes at (ms after it sent Prepare)",

@@ -33,11 +33,7 @@ func TestBadInputsProbe(t *testing.T) {
 	for i := range all {
 		all[i] = i
 	}
-	tests := []struct {
-		name string
-		run  func() error
-		want string // substring of the error; "" means no error
-	}{
+	probe.Run(t, "byzantine", []probe.Case{
 		{"OM m=2^40 with n=4 is just OM(n-2)", func() error {
 			res, err := OM(Config{N: 4, M: 1 << 40, Order: Attack, Traitors: []int{3}, Strategy: Liar{}})
 			if err == nil && res.Slots != MessageCount(4, 2) {
@@ -109,10 +105,7 @@ func TestBadInputsProbe(t *testing.T) {
 			}
 			return err
 		}, ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { probe.Err(t, tc.run(), "byzantine", tc.want) })
-	}
+	})
 }
 
 // Messages counts what was sent; Slots is the formula.

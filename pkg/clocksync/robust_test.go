@@ -53,11 +53,7 @@ func TestBerkeleyAdjustSign(t *testing.T) {
 // Bad inputs from the robustness probe (issue 12): each gives a clear
 // error prefixed "clocksync: " or the correct result.
 func TestBadInputsProbe(t *testing.T) {
-	tests := []struct {
-		name string
-		run  func() error
-		want string // substring of the error; "" means no error
-	}{
+	probe.Run(t, "clocksync", []probe.Case{
 		{"Berkeley with offsets at the ends of time", func() error {
 			_, err := Berkeley([]time.Duration{math.MinInt64, 0, math.MaxInt64}, math.MaxInt64)
 			return err
@@ -81,10 +77,7 @@ func TestBadInputsProbe(t *testing.T) {
 			assert.Equal(t, MaxTime-5, e.Offset(), "(2^62−1 + 2^62−11)/2")
 			return nil
 		}, ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { probe.Err(t, tc.run(), "clocksync", tc.want) })
-	}
+	})
 }
 
 // halfSum is (a+b)/2 in exact arithmetic, truncated towards zero.

@@ -13,11 +13,7 @@ import (
 // Bad inputs from the robustness probe (issue 12): each gives a clear
 // error prefixed "physclock: " or a correct reading.
 func TestBadInputsProbe(t *testing.T) {
-	tests := []struct {
-		name string
-		run  func() error
-		want string // substring of the error; "" means no error
-	}{
+	probe.Run(t, "physclock", []probe.Case{
 		{"offset near the largest Duration", func() error {
 			_, err := NewHardware(HardwareConfig{Offset: math.MaxInt64 - 1})
 			return err
@@ -62,10 +58,7 @@ func TestBadInputsProbe(t *testing.T) {
 			assert.Equal(t, time.Duration(math.MaxInt64), w.Slew(0, time.Hour))
 			return nil
 		}, ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { probe.Err(t, tc.run(), "physclock", tc.want) })
-	}
+	})
 }
 
 // Zero values are perfect clocks instead of nil-pointer crashes.

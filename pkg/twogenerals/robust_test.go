@@ -14,11 +14,7 @@ import (
 // error prefixed "twogenerals: " or the correct result, without first
 // doing the exponential work.
 func TestBadInputsProbe(t *testing.T) {
-	tests := []struct {
-		name string
-		run  func() error
-		want string // substring of the error; "" means no error
-	}{
+	probe.Run(t, "twogenerals", []probe.Case{
 		{"Views k=20", func() error { _, err := Views(A, 20); return err }, "messages not in [1,12]"},
 		{"Views k=31", func() error { _, err := Views(B, 31); return err }, "messages not in [1,12]"},
 		{"Views k=40", func() error { _, err := Views(A, 40); return err }, "views of a 40-message protocol"},
@@ -51,10 +47,7 @@ func TestBadInputsProbe(t *testing.T) {
 		}, `a decision function of protocol "bad" panicked: oops`},
 		{"Analyse a huge chain", func() error { _, err := Analyse(Chain(1 << 30)); return err }, "has 1073741824 messages, allowed [1,12]"},
 		{"Analyse the zero protocol", func() error { _, err := Analyse(Bounded{}); return err }, "has 0 messages"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { probe.Err(t, tc.run(), "twogenerals", tc.want) })
-	}
+	})
 }
 
 // Patterns and views never do more than MaxPatternLen messages' work,

@@ -15,11 +15,7 @@ import (
 // error prefixed "vclock: " or the correct result.
 func TestBadInputsProbe(t *testing.T) {
 	const maxU = uint64(math.MaxUint64)
-	tests := []struct {
-		name string
-		run  func() error
-		want string // substring of the error; "" means no error
-	}{
+	probe.Run(t, "vclock", []probe.Case{
 		{"zero Clock: Local", func() error {
 			var c Clock
 			assert.Nil(t, c.Local())
@@ -86,10 +82,7 @@ func TestBadInputsProbe(t *testing.T) {
 			_, err := r.Stamp("x")
 			return err
 		}, "zero Run"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { probe.Err(t, tc.run(), "vclock", tc.want) })
-	}
+	})
 }
 
 // FuzzClockReceive: receiving any vector either fails and leaves the

@@ -11,6 +11,25 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// Case is one bad input of a probe: Run tries it and returns its error;
+// Want is a substring of the error, or "" when there must be none. It is
+// an alias of an unnamed struct, so that a table lists its cases without
+// field names.
+type Case = struct {
+	Name string
+	Run  func() error
+	Want string
+}
+
+// Run runs each case as a subtest of t named by its Name, and checks its
+// outcome with Err.
+func Run(t *testing.T, pkg string, cases []Case) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) { Err(t, c.Run(), pkg, c.Want) })
+	}
+}
+
 // Err checks the outcome of one probe: no error when want is "";
 // otherwise an error that starts with "pkg: " and contains want.
 func Err(t testing.TB, err error, pkg, want string) {

@@ -51,3 +51,15 @@ func TestErr(t *testing.T) {
 		})
 	}
 }
+
+// Run runs every case, each as a subtest named by its Name.
+func TestRun(t *testing.T) {
+	var ran []string
+	Run(t, "netsim", []Case{
+		{"fine", func() error { ran = append(ran, t.Name()); return nil }, ""},
+		{"bad loss", func() error { ran = append(ran, "bad loss"); return errors.New("netsim: loss 2 not in [0,1]") }, "not in [0,1]"},
+	})
+	if fmt.Sprint(ran) != "[TestRun bad loss]" {
+		t.Fatalf("ran %v", ran)
+	}
+}

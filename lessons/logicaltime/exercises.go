@@ -76,17 +76,48 @@ func hiddenEvents(h *history.History) int {
 }
 
 // PredictionHistory is the execution of Exercise 1 for a variant's seed:
-// ExerciseHistory for seed 0 (the example), otherwise a random execution
-// of three nodes and nine events named a1, b1, … by node and position.
+// ExerciseHistory for seed 0 (the example), otherwise
+// SmallRandomHistory(seed).
 func PredictionHistory(seed uint64) (*history.History, error) {
 	if seed == 0 {
 		return ExerciseHistory()
 	}
+	return SmallRandomHistory(seed)
+}
+
+// SmallRandomHistory is a student's own execution in an exercise that
+// asks for every event's timestamp (here and in lesson 08): a random
+// execution of three nodes A, B, C and nine events, named a1, b1, … by
+// node and position.
+func SmallRandomHistory(seed uint64) (*history.History, error) {
 	h, err := history.Random(history.RandomConfig{Nodes: 3, Events: 9, SendProb: 0.5, Seed: seed})
 	if err != nil {
 		return nil, err
 	}
 	return NameEvents(h), nil
+}
+
+// PerEvent sorts a prediction of one value per event, keyed by event
+// name: it calls judge for each event of h that has a value, in event
+// order, and returns the events without one (missing, in event order)
+// and the names that are no event's label (unknown, sorted).
+func PerEvent[T any](h *history.History, pred map[string]T, judge func(e int, name string, got T)) (missing, unknown []string) {
+	for e := range h.Events {
+		name := h.Name(e)
+		got, ok := pred[name]
+		if !ok {
+			missing = append(missing, name)
+			continue
+		}
+		judge(e, name, got)
+	}
+	for name := range pred {
+		if _, err := h.EventByLabel(name); err != nil {
+			unknown = append(unknown, name)
+		}
+	}
+	slices.Sort(unknown)
+	return missing, unknown
 }
 
 // goodPrediction reports whether h makes a fair Exercise 1: at least two
@@ -148,20 +179,14 @@ var Exercise1 = exercise.NewValue(Lesson, "Exercise 1", exercise.ValueSpec[uint6
 		if err != nil {
 			return exercise.Wrong(err.Error(), "")
 		}
-		var missing, wrong []string
+		var wrong []string
 		noMax, noInc := 0, 0
-		for e, ev := range h.Events {
-			name := h.Name(e)
-			got, ok := pred[name]
-			if !ok {
-				missing = append(missing, name)
-				continue
-			}
+		missing, unknown := PerEvent(h, pred, func(e int, name string, got lamport.Timestamp) {
 			if got == run.Stamps[e] {
-				continue
+				return
 			}
 			wrong = append(wrong, name)
-			if ev.Kind == history.Receive {
+			if ev := h.Events[e]; ev.Kind == history.Receive {
 				own, msg := Timestamp0(run, e), run.Stamps[h.Messages[ev.Msg].Send]
 				switch got {
 				case own + 1:
@@ -170,14 +195,7 @@ var Exercise1 = exercise.NewValue(Lesson, "Exercise 1", exercise.ValueSpec[uint6
 					noInc++
 				}
 			}
-		}
-		var unknown []string
-		for name := range pred {
-			if _, err := h.EventByLabel(name); err != nil {
-				unknown = append(unknown, name)
-			}
-		}
-		slices.Sort(unknown)
+		})
 		if len(missing)+len(wrong)+len(unknown) == 0 {
 			return exercise.Right()
 		}

@@ -138,6 +138,24 @@ func TestExercise1(t *testing.T) {
 	assert.True(t, goodPrediction(ex), "the example is fair too")
 }
 
+func TestPerEvent(t *testing.T) {
+	h, err := ExerciseHistory()
+	require.NoError(t, err)
+	pred := map[string]int{"a1": 1, "b3": 30, "zz": 0, "a4": 4, "B.9": 9}
+	var seen []string
+	missing, unknown := PerEvent(h, pred, func(e int, name string, got int) {
+		assert.Equal(t, h.Name(e), name)
+		assert.Equal(t, pred[name], got)
+		seen = append(seen, name)
+	})
+	assert.Equal(t, []string{"a1", "b3", "a4"}, seen, "in event order")
+	assert.Equal(t, []string{"a2", "b1", "c1", "b2", "b4", "a3"}, missing, "in event order")
+	assert.Equal(t, []string{"B.9", "zz"}, unknown, "sorted")
+	missing, unknown = PerEvent(h, map[string]int{}, func(int, string, int) { t.Fatal("nothing to judge") })
+	assert.Len(t, missing, len(h.Events))
+	assert.Empty(t, unknown)
+}
+
 func TestExercise2(t *testing.T) {
 	ref := lamport.ReceiveRule(func(own, msg lamport.Timestamp) lamport.Timestamp { return max(own, msg) + 1 })
 	for _, seed := range []uint64{1, 2, 3} {

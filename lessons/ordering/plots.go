@@ -182,10 +182,7 @@ func causalDiagram(title string, r *CausalRun) (*plot.Plot, error) {
 	if title == "" {
 		title = fmt.Sprintf("Causal broadcast: sends labelled payload [vector], receipts dN (seed %d)", r.Seed)
 	}
-	var lanes []netsim.Lane
-	for _, m := range r.Members {
-		lanes = append(lanes, netsim.Lane{Node: m})
-	}
+	lanes := netsim.Lanes(r.Members...)
 	spec := diagramSpec{
 		title:     title,
 		lanes:     lanes,
@@ -291,10 +288,7 @@ func (r *TOBRun) diagram(title string) (*plot.Plot, []string, error) {
 	if title == "" {
 		title = fmt.Sprintf("Totally ordered broadcast: data labelled payload@LT, deliveries dN (seed %d)", r.Config.Seed)
 	}
-	var lanes []netsim.Lane
-	for _, m := range r.Members {
-		lanes = append(lanes, netsim.Lane{Node: m})
-	}
+	lanes := netsim.Lanes(r.Members...)
 	spec := diagramSpec{
 		title: title,
 		lanes: lanes,
@@ -343,10 +337,7 @@ func (r *MutexRun) diagram() (*plot.Plot, []string, error) {
 		}
 		return false
 	}
-	var lanes []netsim.Lane
-	for _, m := range r.Members {
-		lanes = append(lanes, netsim.Lane{Node: m})
-	}
+	lanes := netsim.Lanes(r.Members...)
 	spec := diagramSpec{
 		title: fmt.Sprintf("Lamport's mutual exclusion, %d nodes (seed %d)", r.Config.Nodes, r.Config.Seed),
 		lanes: lanes,
@@ -419,16 +410,12 @@ func PlotRateSweep(r *RateResult) (*plot.Plot, error) {
 	if len(series) == 0 {
 		return nil, fmt.Errorf("ordering: nothing to draw (no misordered messages)")
 	}
-	p, err := plots.Chart(plots.ChartOptions{
+	return chart(plots.ChartOptions{
 		Title:  fmt.Sprintf("Messages out of real-time order, independent senders (seed %d)", seed),
 		XLabel: "message rate λ, all senders (per second, log)",
 		YLabel: "misordered fraction (log)",
 		LogX:   true, LogY: true, LegendLeft: true,
 	}, series...)
-	if err != nil {
-		return nil, fmt.Errorf("ordering: %w", err)
-	}
-	return p, nil
 }
 
 // PlotGapSweep draws the misordered fraction against the gap between
@@ -449,15 +436,11 @@ func PlotGapSweep(g *GapResult) (*plot.Plot, error) {
 	d := float64(g.Spread) / float64(g.Config.ClockError)
 	dLine := plots.Series{Name: fmt.Sprintf("D = %.2f ε, the clocks' largest difference", d), X: []float64{d, d}, Y: []float64{0, top}, Color: 3}
 	worst := plots.Series{Name: "2ε, the worst case", X: []float64{2, 2}, Y: []float64{0, top}, Color: 6}
-	p, err := plots.Chart(plots.ChartOptions{
+	return chart(plots.ChartOptions{
 		Title:  fmt.Sprintf("Misordering against the gap between messages, clocks within ±%s (seed %d)", Duration(g.Config.ClockError), g.Config.Seed),
 		XLabel: "gap between messages / clock error ε",
 		YLabel: "misordered fraction",
 	}, poisson, paced, dLine, worst)
-	if err != nil {
-		return nil, fmt.Errorf("ordering: %w", err)
-	}
-	return p, nil
 }
 
 // PlotTOBCrash draws, over time, how many payloads the nodes have
@@ -508,14 +491,10 @@ func PlotTOBCrash(r *TOBRun) (*plot.Plot, error) {
 		at := float64(r.Config.CrashAt) / 1e6
 		series = append(series, plots.Series{Name: fmt.Sprintf("%s crashes", r.Config.Crash), X: []float64{at, at}, Y: []float64{0, float64(len(sent))}, Color: 6})
 	}
-	p, err := plots.Chart(plots.ChartOptions{
+	return chart(plots.ChartOptions{
 		Title:  fmt.Sprintf("Totally ordered broadcast with a crash: broadcasts and deliveries (seed %d)", r.Config.Seed),
 		XLabel: "virtual time (ms)", YLabel: "messages", LegendLeft: true,
 	}, series...)
-	if err != nil {
-		return nil, fmt.Errorf("ordering: %w", err)
-	}
-	return p, nil
 }
 
 // PlotMutexCost draws measured messages per entry of Lamport's algorithm
@@ -537,14 +516,10 @@ func PlotMutexCost(ps []CostPoint, seed uint64) (*plot.Plot, error) {
 		ra.X, ra.Y = append(ra.X, n), append(ra.Y, 2*(n-1))
 		central.X, central.Y = append(central.X, n), append(central.Y, 3)
 	}
-	p, err := plots.Chart(plots.ChartOptions{
+	return chart(plots.ChartOptions{
 		Title:  fmt.Sprintf("Mutual exclusion: messages per entry (seed %d)", seed),
 		XLabel: "nodes N", YLabel: "messages per entry", IntegerX: true, LegendLeft: true,
 	}, formula, meas, ra, central)
-	if err != nil {
-		return nil, fmt.Errorf("ordering: %w", err)
-	}
-	return p, nil
 }
 
 // Duration formats a virtual duration the way the lesson writes it:
@@ -561,4 +536,13 @@ func Duration(t netsim.Time) string {
 		return strconv.FormatFloat(float64(t)/1e6, 'g', 4, 64) + " ms"
 	}
 	return strconv.FormatFloat(float64(t)/1e9, 'g', 4, 64) + " s"
+}
+
+// chart is plots.Chart with the package's error prefix.
+func chart(opt plots.ChartOptions, series ...plots.Series) (*plot.Plot, error) {
+	p, err := plots.Chart(opt, series...)
+	if err != nil {
+		return nil, fmt.Errorf("ordering: %w", err)
+	}
+	return p, nil
 }

@@ -264,21 +264,9 @@ func (r *Run) rulesName() string {
 // to, without the timers that only drive the protocol (etcd's ticks and
 // the clients' issue timers), at most max lines (0: all).
 func (r *Run) Transcript(from, to netsim.Time, max int) string {
-	var b strings.Builder
-	n := 0
-	for _, rec := range r.Trace {
-		if rec.Time < from || rec.Time > to || quietRecord(rec) {
-			continue
-		}
-		if max > 0 && n == max {
-			b.WriteString("...\n")
-			break
-		}
-		b.WriteString(rec.String())
-		b.WriteByte('\n')
-		n++
-	}
-	return b.String()
+	return r.Trace.Filter(func(rec netsim.Record) bool {
+		return rec.Time >= from && rec.Time <= to && !quietRecord(rec)
+	}).Head(max)
 }
 
 // quietRecord: timer bookkeeping that would drown the messages.

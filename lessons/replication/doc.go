@@ -25,8 +25,9 @@
 //
 // Course, the course's own Raft (raft.go), is a netsim state machine with
 // the structure of lesson 11's election node (lessons/voting/election.go):
-// the same roles, terms, one vote per term, randomised timeouts drawn from
-// the node's seeded stream, timer tags carrying the term, and the same
+// the same roles (Role is voting.Role), terms, one vote per term,
+// randomised timeouts drawn from the node's seeded stream (the same
+// voting.ElectionTimer), timer tags carrying the term, and the same
 // default timing. It is a separate node rather than a refactoring of
 // lesson 11's because almost every handler changes: votes compare logs,
 // heartbeats become AppendEntries that carry entries, replies carry match

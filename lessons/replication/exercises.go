@@ -153,14 +153,8 @@ func newExercise1() *exercise.Func[AppendFunc, AppendInput, AppendOutput] {
 		},
 		Test: func(t *exercise.T[AppendInput, AppendOutput]) {
 			exercise.Table(exercise.TableSpec[AppendInput, AppendOutput]{
-				Visible: AppendCases(),
-				Hidden: func(rng *rand.Rand) []exercise.Case[AppendInput, AppendOutput] {
-					var cs []exercise.Case[AppendInput, AppendOutput]
-					for range 300 {
-						cs = append(cs, randomAppendCase(rng))
-					}
-					return cs
-				},
+				Visible:  AppendCases(),
+				Hidden:   exercise.Draw(300, randomAppendCase),
 				Same:     func(_ AppendInput, want, got AppendOutput) bool { return sameAppend(want, got) },
 				Show:     AppendInput.String,
 				ShowOut:  AppendOutput.String,
@@ -475,14 +469,8 @@ func newExercise3() *exercise.Func[CommitFunc, CommitInput, int] {
 		},
 		Test: func(t *exercise.T[CommitInput, int]) {
 			exercise.Table(exercise.TableSpec[CommitInput, int]{
-				Visible: CommitCases(),
-				Hidden: func(rng *rand.Rand) []exercise.Case[CommitInput, int] {
-					var cs []exercise.Case[CommitInput, int]
-					for range 300 {
-						cs = append(cs, randomCommitCase(rng))
-					}
-					return cs
-				},
+				Visible:  CommitCases(),
+				Hidden:   exercise.Draw(300, randomCommitCase),
 				Show:     CommitInput.String,
 				Diagnose: diagnoseCommit,
 				Hint:     commitHint,

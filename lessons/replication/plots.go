@@ -386,16 +386,8 @@ func newSpaceTime(r *Run, from, to netsim.Time) (*spaceTime, error) {
 	if from < 0 || to <= from {
 		return nil, fmt.Errorf("replication: PlotSpaceTime: window [%v, %v] is empty", from, to)
 	}
-	late := map[uint64]bool{} // messages that arrive (or are dropped on arrival) after to
-	for _, rec := range r.Trace {
-		if (rec.Op == netsim.OpDeliver || rec.Op == netsim.OpDrop && rec.Node == rec.To) && rec.Time > to && rec.Sent <= to {
-			late[rec.ID] = true
-		}
-	}
-	var lanes []netsim.Lane
-	for _, id := range r.Members {
-		lanes = append(lanes, netsim.Lane{Node: id})
-	}
+	late := r.Trace.ArrivingAfter(to)
+	lanes := netsim.Lanes(r.Members...)
 	for _, c := range r.Clients {
 		lanes = append(lanes, netsim.Lane{Node: c.ID})
 	}
@@ -420,15 +412,8 @@ func newSpaceTime(r *Run, from, to netsim.Time) (*spaceTime, error) {
 		return nil, fmt.Errorf("replication: PlotSpaceTime: %d events between %v and %v, at most %d can be drawn: choose a shorter window",
 			len(h.Events), from, to, MaxSpaceTimeEvents)
 	}
-	// Even spacing: the k-th distinct instant is drawn at x = k, so that a
-	// receive and the sends it causes share a position.
-	rank, last := 0.0, -1.0
-	for i := range h.Events {
-		if t := h.Events[i].Time; t != last {
-			rank, last = rank+1, t
-		}
-		h.Events[i].Time = rank
-	}
+	// Even spacing: a receive and the sends it causes share a position.
+	h = h.EvenlySpaced()
 	// Messages are labelled on their arrows; only local events keep a
 	// label above their dot.
 	msgLabel := make([]string, len(h.Events))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/dslessons/course/lessons/voting"
 	"github.com/dslessons/course/pkg/netsim"
 )
 
@@ -64,8 +65,7 @@ type raftNode struct {
 	votes    map[netsim.NodeID]bool
 	next     map[netsim.NodeID]int // leader: next index to send to each follower
 	match    map[netsim.NodeID]int // leader: highest index known replicated on each follower
-	timer    netsim.TimerID        // the election timer
-	hasTimer bool
+	election voting.ElectionTimer
 }
 
 func (n *raftNode) Status() Status {
@@ -81,13 +81,13 @@ func (n *raftNode) Handle(ctx *netsim.Context, ev netsim.Event) {
 	case netsim.Start, netsim.Restart:
 		// Volatile state starts afresh; the state machine is rebuilt by
 		// applying the log again once the commit index is known.
-		n.role, n.leader, n.commit, n.kv, n.hasTimer = Follower, "", 0, NewKV(), false
+		n.role, n.leader, n.commit, n.kv, n.election = Follower, "", 0, NewKV(), voting.ElectionTimer{}
 		n.resetElection(ctx)
 	case netsim.Timer:
 		tag, _ := ev.Msg.(timerTag)
 		switch tag.kind {
 		case electionTimer:
-			if ev.Timer == n.timer && n.role != Leader {
+			if n.election.Is(ev.Timer) && n.role != Leader {
 				n.startElection(ctx)
 			}
 		case heartbeatTimer:
@@ -102,14 +102,7 @@ func (n *raftNode) Handle(ctx *netsim.Context, ev netsim.Event) {
 }
 
 func (n *raftNode) resetElection(ctx *netsim.Context) {
-	if n.hasTimer {
-		ctx.CancelTimer(n.timer)
-	}
-	d := n.cfg.TimeoutMin
-	if n.cfg.TimeoutSpread > 0 {
-		d += netsim.Time(ctx.Rand().Int64N(int64(n.cfg.TimeoutSpread) + 1))
-	}
-	n.timer, n.hasTimer = ctx.SetTimer(d, timerTag{electionTimer, n.term}), true
+	n.election.Reset(ctx, n.cfg.TimeoutMin, n.cfg.TimeoutSpread, timerTag{electionTimer, n.term})
 }
 
 func (n *raftNode) startElection(ctx *netsim.Context) {
@@ -134,17 +127,14 @@ func (n *raftNode) becomeFollower(ctx *netsim.Context, t int, leader netsim.Node
 	}
 	wasLeader := n.role == Leader
 	n.role, n.leader = Follower, leader
-	if wasLeader || !n.hasTimer {
+	if wasLeader || !n.election.Pending() {
 		n.resetElection(ctx)
 	}
 }
 
 func (n *raftNode) becomeLeader(ctx *netsim.Context) {
 	n.role, n.leader = Leader, n.self
-	if n.hasTimer {
-		ctx.CancelTimer(n.timer)
-		n.hasTimer = false
-	}
+	n.election.Stop(ctx)
 	n.next, n.match = map[netsim.NodeID]int{}, map[netsim.NodeID]int{}
 	for _, p := range n.members {
 		n.next[p], n.match[p] = n.log.LastIndex()+1, 0

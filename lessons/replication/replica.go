@@ -1,32 +1,19 @@
 package replication
 
 import (
-	"fmt"
-
+	"github.com/dslessons/course/lessons/voting"
 	"github.com/dslessons/course/pkg/netsim"
 )
 
-// Role is what a replica believes it is.
-type Role int
+// Role is what a replica believes it is: lesson 11's roles.
+type Role = voting.Role
 
 // Roles of a Raft replica.
 const (
-	Follower Role = iota
-	Candidate
-	Leader
+	Follower  = voting.Follower
+	Candidate = voting.Candidate
+	Leader    = voting.Leader
 )
-
-func (r Role) String() string {
-	switch r {
-	case Follower:
-		return "follower"
-	case Candidate:
-		return "candidate"
-	case Leader:
-		return "leader"
-	}
-	return fmt.Sprintf("Role(%d)", int(r))
-}
 
 // Status is what the safety checker and the plots read from a replica
 // after each of its steps.

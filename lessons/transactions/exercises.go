@@ -274,14 +274,8 @@ func newExercise2() *exercise.Func[TerminationRule, TermInput, Outcome] {
 		},
 		Test: func(t *exercise.T[TermInput, Outcome]) {
 			exercise.Table(exercise.TableSpec[TermInput, Outcome]{
-				Visible: TermCases(),
-				Hidden: func(rng *rand.Rand) []exercise.Case[TermInput, Outcome] {
-					var cs []exercise.Case[TermInput, Outcome]
-					for range 200 {
-						cs = append(cs, randomTermCase(rng))
-					}
-					return cs
-				},
+				Visible:  TermCases(),
+				Hidden:   exercise.Draw(200, randomTermCase),
 				Show:     TermInput.String,
 				ShowOut:  func(o Outcome) string { return string(o) },
 				Diagnose: diagnoseTerm,
@@ -426,14 +420,10 @@ func newExercise3() *exercise.Func[InvariantFunc, Snapshot, []string] {
 		Test: func(t *exercise.T[Snapshot, []string]) {
 			exercise.Table(exercise.TableSpec[Snapshot, []string]{
 				Visible: InvariantCases(),
-				Hidden: func(rng *rand.Rand) []exercise.Case[Snapshot, []string] {
-					var cs []exercise.Case[Snapshot, []string]
-					for range 200 {
-						s := randomSnapshot(rng)
-						cs = append(cs, exercise.Case[Snapshot, []string]{In: s, Want: Violated(s), Name: "random state"})
-					}
-					return cs
-				},
+				Hidden: exercise.Draw(200, func(rng *rand.Rand) exercise.Case[Snapshot, []string] {
+					s := randomSnapshot(rng)
+					return exercise.Case[Snapshot, []string]{In: s, Want: Violated(s), Name: "random state"}
+				}),
 				Same: func(_ Snapshot, want, got []string) bool { return sameInvariants(want, got) },
 				Show: func(s Snapshot) string { return s.String() },
 				Hint: invariantHint,

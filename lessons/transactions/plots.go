@@ -214,16 +214,21 @@ func Medians(pts []Point) (xs []netsim.Time, meds []netsim.Time) {
 	return xs, meds
 }
 
+// xy returns the series' points in milliseconds: X, and Blocked.
+func (s BlockingSeries) xy() (px, py []float64) {
+	for _, p := range s.Points {
+		px, py = append(px, msOf(p.X)), append(py, msOf(p.Blocked))
+	}
+	return px, py
+}
+
 // PlotBlockingVsDowntime draws, on log–log axes, how long participants
 // stay blocked (the longest per run) against how long the coordinator is
 // down: each run a marker, each series' median a line.
 func PlotBlockingVsDowntime(title string, series ...BlockingSeries) (*plot.Plot, error) {
 	var ss []plots.Series
 	for i, s := range series {
-		var px, py []float64
-		for _, p := range s.Points {
-			px, py = append(px, msOf(p.X)), append(py, msOf(p.Blocked))
-		}
+		px, py := s.xy()
 		xs, meds := Medians(s.Points)
 		var lx, ly []float64
 		for k := range xs {
@@ -241,10 +246,7 @@ func PlotBlockingVsDowntime(title string, series ...BlockingSeries) (*plot.Plot,
 func PlotBlockingVsCrashTime(title string, series ...BlockingSeries) (*plot.Plot, error) {
 	var ss []plots.Series
 	for i, s := range series {
-		var px, py []float64
-		for _, p := range s.Points {
-			px, py = append(px, msOf(p.X)), append(py, msOf(p.Blocked))
-		}
+		px, py := s.xy()
 		ss = append(ss, plots.Series{Name: s.Name, X: px, Y: py, Style: plots.Points, Color: i})
 	}
 	return plots.Chart(plots.ChartOptions{Title: title, XLabel: "coordinator crashes at (ms after it sent Prepare)",
@@ -324,12 +326,9 @@ func PlotSpaceTime(r *Run, from, to netsim.Time, title string) (*plot.Plot, erro
 	if from < 0 || to <= from {
 		return nil, fmt.Errorf("transactions: PlotSpaceTime: window [%v, %v] is empty", from, to)
 	}
-	var lanes []netsim.Lane
-	for _, id := range append(append([]netsim.NodeID{Coordinator}, r.Config.participants()...), r.Config.replicas()...) {
-		lanes = append(lanes, netsim.Lane{Node: id})
-	}
+	lanes := netsim.Lanes(append(append([]netsim.NodeID{Coordinator}, r.Config.participants()...), r.Config.replicas()...)...)
 	reps := r.Config.replicas()
-	late := map[uint64]bool{}
+	late := r.Trace.ArrivingAfter(to)
 	// The group's messages that replicate entries, and the replies to
 	// them, are drawn; its heartbeats and elections are not.
 	type at struct {
@@ -338,9 +337,6 @@ func PlotSpaceTime(r *Run, from, to netsim.Time, title string) (*plot.Plot, erro
 	}
 	appended := map[at]bool{}
 	for _, rec := range r.Trace {
-		if (rec.Op == netsim.OpDeliver || rec.Op == netsim.OpDrop && rec.Node == rec.To) && rec.Time > to && rec.Sent <= to {
-			late[rec.ID] = true
-		}
 		if ae, ok := rec.Msg.(replication.AppendEntries); ok && rec.Op == netsim.OpDeliver && len(ae.Entries) > 0 {
 			appended[at{rec.To, rec.Time}] = true
 		}
@@ -378,13 +374,7 @@ func PlotSpaceTime(r *Run, from, to netsim.Time, title string) (*plot.Plot, erro
 		return nil, fmt.Errorf("transactions: PlotSpaceTime: %d events between %v and %v, at most %d can be drawn: choose a shorter window",
 			len(h.Events), from, to, MaxSpaceTimeEvents)
 	}
-	rank, last := 0.0, -1.0
-	for i := range h.Events {
-		if t := h.Events[i].Time; t != last {
-			rank, last = rank+1, t
-		}
-		h.Events[i].Time = rank
-	}
+	h = h.EvenlySpaced()
 	// One label per kind of message a node sends at one instant (a
 	// broadcast is labelled once), and short labels for drops.
 	type key struct {

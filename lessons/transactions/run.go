@@ -323,22 +323,8 @@ func (r *Run) String() string {
 // Transcript is the run's trace without timer bookkeeping and the Raft
 // group's internal messages, at most max lines (0: all).
 func (r *Run) Transcript(max int) string {
-	var b strings.Builder
-	n := 0
 	reps := r.Config.replicas()
-	for _, rec := range r.Trace {
-		if quiet(rec, reps) {
-			continue
-		}
-		if max > 0 && n == max {
-			b.WriteString("...\n")
-			break
-		}
-		b.WriteString(rec.String())
-		b.WriteByte('\n')
-		n++
-	}
-	return b.String()
+	return r.Trace.Filter(func(rec netsim.Record) bool { return !quiet(rec, reps) }).Head(max)
 }
 
 func quiet(rec netsim.Record, reps []netsim.NodeID) bool {

@@ -3,7 +3,6 @@ package vectorclocks
 import (
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"strings"
 
 	"github.com/dslessons/course/lessons/logicaltime"
@@ -55,16 +54,13 @@ func ExerciseHistory() (*history.History, error) {
 
 // PredictionHistory is the execution of Exercises 1 and 2 for a variant's
 // seed: ExerciseHistory for seed 0, otherwise a random execution of three
-// nodes A, B, C and nine events named a1, b1, … by node and position.
+// nodes A, B, C and nine events named a1, b1, … by node and position
+// (logicaltime.SmallRandomHistory).
 func PredictionHistory(seed uint64) (*history.History, error) {
 	if seed == 0 {
 		return ExerciseHistory()
 	}
-	h, err := history.Random(history.RandomConfig{Nodes: 3, Events: 9, SendProb: 0.5, Seed: seed})
-	if err != nil {
-		return nil, err
-	}
-	return logicaltime.NameEvents(h), nil
+	return logicaltime.SmallRandomHistory(seed)
 }
 
 // goodPrediction reports whether h makes a fair Exercise 1 and 2: at least
@@ -134,25 +130,19 @@ var Exercise1 = exercise.NewValue(Lesson, "Exercise 1", exercise.ValueSpec[uint6
 			return exercise.Wrong(err.Error(), "")
 		}
 		var wrong, why []string
-		var missing, unreadable []string
+		var unreadable []string
 		noCount := 0
-		for e, ev := range h.Events {
-			name := h.Name(e)
-			s, ok := pred[name]
-			if !ok {
-				missing = append(missing, name)
-				continue
-			}
+		missing, unknown := logicaltime.PerEvent(h, pred, func(e int, name string, s string) {
 			got, err := vclock.Parse(s)
 			if err != nil {
 				unreadable = append(unreadable, name)
-				continue
+				return
 			}
 			if len(got) == len(h.Nodes) && vclock.Compare(got, run.Stamps[e]) == vclock.Equal {
-				continue
+				return
 			}
 			wrong = append(wrong, name)
-			if ev.Kind == history.Receive && len(got) == len(h.Nodes) {
+			if ev := h.Events[e]; ev.Kind == history.Receive && len(got) == len(h.Nodes) {
 				if c := run.Stamps[e].Clone(); c[ev.Node] > 0 {
 					c[ev.Node]--
 					if vclock.Compare(got, c) == vclock.Equal {
@@ -160,14 +150,7 @@ var Exercise1 = exercise.NewValue(Lesson, "Exercise 1", exercise.ValueSpec[uint6
 					}
 				}
 			}
-		}
-		var unknown []string
-		for name := range pred {
-			if _, err := h.EventByLabel(name); err != nil {
-				unknown = append(unknown, name)
-			}
-		}
-		slices.Sort(unknown)
+		})
 		if len(wrong)+len(missing)+len(unreadable)+len(unknown) == 0 {
 			return exercise.Right()
 		}

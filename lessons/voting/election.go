@@ -234,6 +234,42 @@ func (t timerTag) String() string {
 	return [...]string{"election", "heartbeat", "vote-window"}[t.kind] + fmt.Sprintf(" t%d", t.term)
 }
 
+// ElectionTimer is a node's election timer: at most one timeout pending,
+// its length drawn afresh at every reset, uniformly from [min, min+spread],
+// from the node's own seeded stream. Lesson 13's replicas use it too.
+type ElectionTimer struct {
+	id  netsim.TimerID
+	set bool
+}
+
+// Reset cancels the pending timeout, if any, and sets a new one that
+// fires with tag.
+func (t *ElectionTimer) Reset(ctx *netsim.Context, min, spread netsim.Time, tag any) {
+	if t.set {
+		ctx.CancelTimer(t.id)
+	}
+	d := min
+	if spread > 0 {
+		d += netsim.Time(ctx.Rand().Int64N(int64(spread) + 1))
+	}
+	t.id, t.set = ctx.SetTimer(d, tag), true
+}
+
+// Stop cancels the pending timeout, if any: a leader has none.
+func (t *ElectionTimer) Stop(ctx *netsim.Context) {
+	if t.set {
+		ctx.CancelTimer(t.id)
+		t.set = false
+	}
+}
+
+// Pending reports whether a timeout is pending.
+func (t *ElectionTimer) Pending() bool { return t.set }
+
+// Is reports whether id is the timeout set last: a fired timer that is
+// not was replaced or cancelled after it was set.
+func (t *ElectionTimer) Is(id netsim.TimerID) bool { return t.id == id }
+
 // electionNode is one Raft-style node. It only reacts to netsim events;
 // the recorder is bookkeeping for the experiment, not part of the protocol.
 type electionNode struct {
@@ -241,8 +277,7 @@ type electionNode struct {
 	cfg      *ElectionConfig
 	rec      *recorder
 	idx      int
-	timer    netsim.TimerID
-	hasTimer bool
+	election ElectionTimer
 	since    netsim.Time                   // leader since
 	lastAck  map[netsim.NodeID]netsim.Time // leader: last ack per follower
 }
@@ -261,14 +296,7 @@ func (n *electionNode) handlers() VoteHandlers {
 }
 
 func (n *electionNode) resetElection(ctx *netsim.Context) {
-	if n.hasTimer {
-		ctx.CancelTimer(n.timer)
-	}
-	d := n.cfg.TimeoutMin
-	if n.cfg.TimeoutSpread > 0 {
-		d += netsim.Time(ctx.Rand().Int64N(int64(n.cfg.TimeoutSpread) + 1))
-	}
-	n.timer, n.hasTimer = ctx.SetTimer(d, timerTag{electionTimer, n.Term}), true
+	n.election.Reset(ctx, n.cfg.TimeoutMin, n.cfg.TimeoutSpread, timerTag{electionTimer, n.Term})
 }
 
 func (n *electionNode) Handle(ctx *netsim.Context, ev netsim.Event) {
@@ -280,7 +308,7 @@ func (n *electionNode) Handle(ctx *netsim.Context, ev netsim.Event) {
 		tag, _ := ev.Msg.(timerTag)
 		switch tag.kind {
 		case electionTimer:
-			if ev.Timer == n.timer && n.Role != Leader {
+			if n.election.Is(ev.Timer) && n.Role != Leader {
 				n.startElection(ctx)
 			}
 		case windowTimer:
@@ -313,10 +341,7 @@ func (n *electionNode) startElection(ctx *netsim.Context) {
 
 func (n *electionNode) becomeLeader(ctx *netsim.Context) {
 	n.Role = Leader
-	if n.hasTimer {
-		ctx.CancelTimer(n.timer)
-		n.hasTimer = false
-	}
+	n.election.Stop(ctx)
 	n.since = ctx.Now()
 	n.lastAck = map[netsim.NodeID]netsim.Time{}
 	n.rec.leader(ctx.Now(), n.idx, n.Term)
@@ -353,7 +378,7 @@ func (n *electionNode) stepDown(ctx *netsim.Context, t int) {
 		n.rec.stepDown(ctx.Now(), n.idx)
 	}
 	n.Role = Follower
-	if wasLeader || !n.hasTimer {
+	if wasLeader || !n.election.Pending() {
 		n.resetElection(ctx)
 	}
 }

@@ -172,3 +172,71 @@ func TestTranscriptHead(t *testing.T) {
 	assert.Equal(t, "a\nb\n... (1 more trace lines)\n", r.TranscriptHead(2))
 	assert.Equal(t, "a\nb\nc\n", r.TranscriptHead(10))
 }
+
+// An ElectionTimer keeps one timeout pending: a reset cancels the one
+// before, Stop cancels it, and Is tells the pending one from older ones.
+func TestElectionTimer(t *testing.T) {
+	type fired struct {
+		at  netsim.Time
+		tag any
+		is  bool
+	}
+	var got []fired
+	var et ElectionTimer
+	pending := map[netsim.Time]bool{}
+	sim, err := netsim.New(netsim.Config{Seed: 1, DefaultLink: netsim.Link{Delay: netsim.Const(2 * ms)}})
+	require.NoError(t, err)
+	require.NoError(t, sim.AddNode("A", netsim.NodeFunc(func(ctx *netsim.Context, ev netsim.Event) {
+		switch ev.Kind {
+		case netsim.Start:
+			et.Reset(ctx, 10*ms, 0, "first") // due at 10 ms, replaced at 4 ms
+			ctx.Send("B", "ping")
+		case netsim.Receive:
+			et.Reset(ctx, 10*ms, 0, "second") // due at 14 ms
+			ctx.SetTimer(20*ms, "stop")
+		case netsim.Timer:
+			got = append(got, fired{ctx.Now(), ev.Msg, et.Is(ev.Timer)})
+			if ev.Msg == "stop" {
+				et.Stop(ctx)
+			} else if ev.Msg == "second" {
+				et.Reset(ctx, 20*ms, 0, "third") // due at 34 ms, stopped at 24 ms
+			}
+		}
+		pending[ctx.Now()] = et.Pending()
+	})))
+	require.NoError(t, sim.AddNode("B", netsim.NodeFunc(func(ctx *netsim.Context, ev netsim.Event) {
+		if ev.Kind == netsim.Receive {
+			ctx.Send(ev.From, "pong")
+		}
+	})))
+	require.NoError(t, sim.Run(netsim.Second))
+	assert.Equal(t, []fired{{14 * ms, "second", true}, {24 * ms, "stop", false}}, got)
+	assert.Equal(t, map[netsim.Time]bool{0: true, 4 * ms: true, 14 * ms: true, 24 * ms: false}, pending)
+
+	// Timeouts are drawn from [min, min+spread], from the node's stream.
+	sim, err = netsim.New(netsim.Config{Seed: 7})
+	require.NoError(t, err)
+	var due []netsim.Time
+	var et2 ElectionTimer
+	require.NoError(t, sim.AddNode("A", netsim.NodeFunc(func(ctx *netsim.Context, ev netsim.Event) {
+		if ev.Kind == netsim.Timer {
+			due = append(due, ctx.Now())
+		}
+		if len(due) < 200 {
+			et2.Reset(ctx, 150*ms, 150*ms, "e")
+		}
+	})))
+	require.NoError(t, sim.Run(netsim.Forever))
+	require.Len(t, due, 200)
+	distinct := map[netsim.Time]bool{}
+	for i, at := range due {
+		prev := netsim.Time(0)
+		if i > 0 {
+			prev = due[i-1]
+		}
+		assert.GreaterOrEqual(t, at-prev, 150*ms)
+		assert.LessOrEqual(t, at-prev, 300*ms)
+		distinct[at-prev] = true
+	}
+	assert.Greater(t, len(distinct), 100, "the timeouts are spread")
+}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dslessons/course/pkg/internal/probe"
 )
 
 // panicky is a strategy with a bug.
@@ -31,11 +33,7 @@ func TestBadInputsProbe(t *testing.T) {
 	for i := range all {
 		all[i] = i
 	}
-	tests := []struct {
-		name string
-		run  func() error
-		want string // substring of the error; "" means no error
-	}{
+	probe.Run(t, "byzantine", []probe.Case{
 		{"OM m=2^40 with n=4 is just OM(n-2)", func() error {
 			res, err := OM(Config{N: 4, M: 1 << 40, Order: Attack, Traitors: []int{3}, Strategy: Liar{}})
 			if err == nil && res.Slots != MessageCount(4, 2) {
@@ -107,19 +105,7 @@ func TestBadInputsProbe(t *testing.T) {
 			}
 			return err
 		}, ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := tc.run()
-			if tc.want == "" {
-				require.NoError(t, err)
-				return
-			}
-			require.Error(t, err)
-			assert.True(t, strings.HasPrefix(err.Error(), "byzantine: "), err.Error())
-			assert.Contains(t, err.Error(), tc.want)
-		})
-	}
+	})
 }
 
 // Messages counts what was sent; Slots is the formula.

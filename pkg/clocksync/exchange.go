@@ -2,8 +2,9 @@ package clocksync
 
 import (
 	"fmt"
-	"math"
 	"time"
+
+	"github.com/dslessons/course/pkg/internal/sat"
 )
 
 // MaxTime bounds the timestamps of an exchange and the offsets given to
@@ -27,13 +28,13 @@ type Exchange struct {
 // For timestamps beyond ±MaxTime (which Validate rejects) the differences
 // saturate rather than wrap.
 func (e Exchange) Offset() time.Duration {
-	return halfSum(sub(e.T2, e.T1), sub(e.T3, e.T4))
+	return halfSum(sat.Sub(e.T2, e.T1), sat.Sub(e.T3, e.T4))
 }
 
 // Delay is δ = (T4−T1)−(T3−T2), the round trip minus the server's
 // processing time: the time the two messages spent in the network.
 func (e Exchange) Delay() time.Duration {
-	return sub(sub(e.T4, e.T1), sub(e.T3, e.T2))
+	return sat.Sub(sat.Sub(e.T4, e.T1), sat.Sub(e.T3, e.T2))
 }
 
 // ErrorBound is δ/2, the most by which Offset can be wrong if the clocks
@@ -74,19 +75,19 @@ type Cristian struct {
 }
 
 // RTT is the round trip measured on the client's clock.
-func (c Cristian) RTT() time.Duration { return sub(c.Received, c.Sent) }
+func (c Cristian) RTT() time.Duration { return sat.Sub(c.Received, c.Sent) }
 
 // Estimate is Server + RTT/2: what the server's clock probably reads at
 // the moment the reply arrives.
-func (c Cristian) Estimate() time.Duration { return add(c.Server, c.RTT()/2) }
+func (c Cristian) Estimate() time.Duration { return sat.Add(c.Server, c.RTT()/2) }
 
 // Offset is Estimate − Received, the correction to apply to the client.
-func (c Cristian) Offset() time.Duration { return sub(c.Estimate(), c.Received) }
+func (c Cristian) Offset() time.Duration { return sat.Sub(c.Estimate(), c.Received) }
 
 // ErrorBound is RTT/2 − minDelay: Cristian's bound, given that no message
 // takes less than minDelay one way.
 func (c Cristian) ErrorBound(minDelay time.Duration) time.Duration {
-	return max(0, sub(halfSum(c.RTT(), 1), minDelay))
+	return max(0, sat.Sub(halfSum(c.RTT(), 1), minDelay))
 }
 
 // Validate rejects a reply that arrived before the request left, and
@@ -125,30 +126,6 @@ func Simulate(client, server Clock, at, forward, processing, back time.Duration)
 	e.T3 = server.Read(at + forward + processing)
 	e.T4 = client.Read(at + forward + processing + back)
 	return e, nil
-}
-
-// add is a+b and sub is a−b, saturated at the range of a Duration instead
-// of wrapping round to the other sign.
-func add(a, b time.Duration) time.Duration {
-	s := a + b
-	switch {
-	case b > 0 && s < a:
-		return math.MaxInt64
-	case b < 0 && s > a:
-		return math.MinInt64
-	}
-	return s
-}
-
-func sub(a, b time.Duration) time.Duration {
-	s := a - b
-	switch {
-	case b < 0 && s < a:
-		return math.MaxInt64
-	case b > 0 && s > a:
-		return math.MinInt64
-	}
-	return s
 }
 
 // halfSum is (a+b)/2, truncated towards zero, without overflowing: when a

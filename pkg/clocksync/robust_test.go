@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dslessons/course/pkg/internal/probe"
 )
 
 // checkAdjustSigns checks, in exact arithmetic, that every adjustment is
@@ -51,11 +53,7 @@ func TestBerkeleyAdjustSign(t *testing.T) {
 // Bad inputs from the robustness probe (issue 12): each gives a clear
 // error prefixed "clocksync: " or the correct result.
 func TestBadInputsProbe(t *testing.T) {
-	tests := []struct {
-		name string
-		run  func() error
-		want string // substring of the error; "" means no error
-	}{
+	probe.Run(t, "clocksync", []probe.Case{
 		{"Berkeley with offsets at the ends of time", func() error {
 			_, err := Berkeley([]time.Duration{math.MinInt64, 0, math.MaxInt64}, math.MaxInt64)
 			return err
@@ -79,19 +77,7 @@ func TestBadInputsProbe(t *testing.T) {
 			assert.Equal(t, MaxTime-5, e.Offset(), "(2^62−1 + 2^62−11)/2")
 			return nil
 		}, ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := tc.run()
-			if tc.want == "" {
-				require.NoError(t, err)
-				return
-			}
-			require.Error(t, err)
-			assert.True(t, strings.HasPrefix(err.Error(), "clocksync: "), err.Error())
-			assert.Contains(t, err.Error(), tc.want)
-		})
-	}
+	})
 }
 
 // halfSum is (a+b)/2 in exact arithmetic, truncated towards zero.

@@ -217,6 +217,29 @@ func TestTableDiagnoseAndShowOut(t *testing.T) {
 	}
 }
 
+// Draw calls its generator n times on one random source: the same seed
+// gives the same cases.
+func TestDraw(t *testing.T) {
+	gen := func(rng *rand.Rand) Case[int, int] {
+		x := rng.IntN(1000)
+		return Case[int, int]{In: x, Want: 2 * x, Name: "random"}
+	}
+	hidden := Draw(5, gen)
+	a, b := hidden(rand.New(rand.NewPCG(1, 2))), hidden(rand.New(rand.NewPCG(1, 2)))
+	if len(a) != 5 || fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Fatalf("Draw(5): %v and %v", a, b)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i, c := range a {
+		if want := gen(rng); c != want {
+			t.Fatalf("case %d is %v, want %v (the generator's %d-th result)", i, c, want, i)
+		}
+	}
+	if got := Draw(0, gen)(rng); len(got) != 0 {
+		t.Fatalf("Draw(0) drew %v", got)
+	}
+}
+
 func TestFuncPanicsAndEndlessLoopsAreVerdicts(t *testing.T) {
 	v := testAbs.VerdictOf(func(int) int { panic("boom") }, false, 1)
 	if v.Passed || !strings.Contains(v.Why, "panicked: boom") {

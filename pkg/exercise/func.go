@@ -257,6 +257,18 @@ type TableSpec[I, O any] struct {
 	Hint string
 }
 
+// Draw returns a TableSpec.Hidden that draws n cases, calling gen n times
+// with the grader's random source.
+func Draw[I, O any](n int, gen func(rng *rand.Rand) Case[I, O]) func(rng *rand.Rand) []Case[I, O] {
+	return func(rng *rand.Rand) []Case[I, O] {
+		var cs []Case[I, O]
+		for range n {
+			cs = append(cs, gen(rng))
+		}
+		return cs
+	}
+}
+
 // Table returns a Test that runs spec's cases.
 func Table[I, O any](spec TableSpec[I, O]) func(*T[I, O]) {
 	same := spec.Same

@@ -2,6 +2,7 @@ package history
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -131,6 +132,23 @@ func (h *History) EventsOf(n int) []int {
 		}
 	}
 	return out
+}
+
+// EvenlySpaced returns a copy of h whose event times are ranks, for a
+// space-time diagram that spaces events evenly in the order they
+// happened: the first event is at 1, and each later event one further
+// along unless its time equals the previous event's, so that events at
+// one instant (a receive and the sends it causes) share a position.
+func (h *History) EvenlySpaced() *History {
+	c := &History{Nodes: h.Nodes, Events: append([]Event(nil), h.Events...), Messages: h.Messages}
+	rank, last := 0.0, math.NaN()
+	for i := range c.Events {
+		if t := c.Events[i].Time; t != last {
+			rank, last = rank+1, t
+		}
+		c.Events[i].Time = rank
+	}
+	return c
 }
 
 // Validate checks the structural invariants of h: unique non-empty node

@@ -252,3 +252,24 @@ func ExampleHistory_Relate() {
 	// happened before
 	// concurrent
 }
+
+func TestEvenlySpaced(t *testing.T) {
+	b := NewBuilder("A", "B")
+	m := b.Send("A", "B", "s")
+	b.At(2.5)
+	b.Local("A", "x").At(2.5)
+	b.Receive(m, "r").At(7)
+	b.Local("B", "y").At(7)
+	b.Local("A", "z").At(30)
+	h, err := b.Build()
+	require.NoError(t, err)
+	s := h.EvenlySpaced()
+	var got, orig []float64
+	for i := range s.Events {
+		got, orig = append(got, s.Events[i].Time), append(orig, h.Events[i].Time)
+	}
+	assert.Equal(t, []float64{1, 1, 2, 2, 3}, got)
+	assert.Equal(t, []float64{2.5, 2.5, 7, 7, 30}, orig, "h itself is unchanged")
+	assert.Equal(t, h.Messages, s.Messages)
+	assert.True(t, s.HappensBefore(0, 2), "the copy is a history of its own")
+}

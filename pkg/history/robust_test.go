@@ -7,16 +7,14 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dslessons/course/pkg/internal/probe"
 )
 
 // Bad inputs from the robustness probe (issue 12): each gives a clear
 // error prefixed "history: " or the correct result.
 func TestBadInputsProbe(t *testing.T) {
-	tests := []struct {
-		name string
-		run  func() error
-		want string // substring of the error; "" means no error
-	}{
+	probe.Run(t, "history", []probe.Case{
 		{"At(NaN)", func() error { b := NewBuilder("A"); b.Local("A", "a").At(math.NaN()); _, err := b.Build(); return err }, "At(NaN) for event 0: the time must be a finite number"},
 		{"At(+Inf)", func() error { b := NewBuilder("A"); b.Local("A", "a").At(math.Inf(1)); _, err := b.Build(); return err }, "At(+Inf)"},
 		{"Random too many events", func() error { _, err := Random(RandomConfig{Nodes: 3, Events: MaxRandomEvents + 1}); return err }, "0..100000 events"},
@@ -45,19 +43,7 @@ func TestBadInputsProbe(t *testing.T) {
 			assert.LessOrEqual(t, 4*len(h.hb.seen), MaxReachBytes, "the table stays within its budget")
 			return nil
 		}, ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := tc.run()
-			if tc.want == "" {
-				require.NoError(t, err)
-				return
-			}
-			require.Error(t, err)
-			assert.True(t, strings.HasPrefix(err.Error(), "history: "), err.Error())
-			assert.Contains(t, err.Error(), tc.want)
-		})
-	}
+	})
 }
 
 // inconsistent is a hand-built history whose message is received before

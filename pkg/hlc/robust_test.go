@@ -1,7 +1,6 @@
 package hlc
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -9,16 +8,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dslessons/course/pkg/history"
+	"github.com/dslessons/course/pkg/internal/probe"
 )
 
 // Bad inputs from the robustness probe (issue 12): each gives a clear
 // error prefixed "hlc: " or the correct result.
 func TestBadInputsProbe(t *testing.T) {
-	tests := []struct {
-		name string
-		run  func() error
-		want string // substring of the error; "" means no error
-	}{
+	probe.Run(t, "hlc", []probe.Case{
 		{"receive a message whose counter is at the maximum", func() error {
 			var c Clock
 			m := Timestamp{L: 5, C: MaxCounter}
@@ -64,19 +60,7 @@ func TestBadInputsProbe(t *testing.T) {
 			})
 			return err
 		}, "the physical clock function panicked at event b: clock"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := tc.run()
-			if tc.want == "" {
-				require.NoError(t, err)
-				return
-			}
-			require.Error(t, err)
-			assert.True(t, strings.HasPrefix(err.Error(), "hlc: "), err.Error())
-			assert.Contains(t, err.Error(), tc.want)
-		})
-	}
+	})
 }
 
 // FuzzReceive: a receive either fails and leaves the clock unchanged, or

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dslessons/course/pkg/history"
+	"github.com/dslessons/course/pkg/internal/probe"
 )
 
 // inconsistent is a hand-built history whose message is received before
@@ -28,11 +29,7 @@ func inconsistent() *history.History {
 func TestBadInputsProbe(t *testing.T) {
 	two, err := history.NewBuilder("A", "B").Local("A", "a").Local("B", "b").Build()
 	require.NoError(t, err)
-	tests := []struct {
-		name string
-		run  func() error
-		want string // substring of the error; "" means no error
-	}{
+	probe.Run(t, "lamport", []probe.Case{
 		{"Replay of a receive before its send", func() error { _, err := Replay(inconsistent()); return err }, "cannot replay an invalid history: history: message 0 is received before it is sent"},
 		{"Replay of an event on an unknown node", func() error {
 			_, err := Replay(&history.History{Nodes: []string{"A"}, Events: []history.Event{{ID: 0, Node: 3}}})
@@ -81,19 +78,7 @@ func TestBadInputsProbe(t *testing.T) {
 			assert.Empty(t, r.Misleading())
 			return nil
 		}, ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := tc.run()
-			if tc.want == "" {
-				require.NoError(t, err)
-				return
-			}
-			require.Error(t, err)
-			assert.True(t, strings.HasPrefix(err.Error(), "lamport: "), err.Error())
-			assert.Contains(t, err.Error(), tc.want)
-		})
-	}
+	})
 }
 
 // The counter saturates instead of wrapping to 0, and says so.

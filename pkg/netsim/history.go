@@ -13,6 +13,15 @@ type Lane struct {
 	Name string // the line's name in the history; "" means string(Node)
 }
 
+// Lanes returns one lane per node, in order, each named by its ID.
+func Lanes(nodes ...NodeID) []Lane {
+	out := make([]Lane, len(nodes))
+	for i, n := range nodes {
+		out[i] = Lane{Node: n}
+	}
+	return out
+}
+
 func (l Lane) name() string {
 	if l.Name == "" {
 		return string(l.Node)

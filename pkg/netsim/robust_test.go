@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dslessons/course/pkg/internal/probe"
 )
 
 // pointerNode is a node implemented on a pointer type.
@@ -26,11 +28,7 @@ var pingForever = NodeFunc(func(ctx *Context, ev Event) {
 // budget, not a timer.
 func TestBadInputsProbe(t *testing.T) {
 	nop := NodeFunc(func(*Context, Event) {})
-	tests := []struct {
-		name string
-		run  func() error
-		want string // substring of the error; "" means no error
-	}{
+	probe.Run(t, "netsim", []probe.Case{
 		{"AddNode nil NodeFunc", func() error {
 			s := newSim(t, Config{})
 			return s.AddNode("A", NodeFunc(nil))
@@ -128,19 +126,7 @@ func TestBadInputsProbe(t *testing.T) {
 			return err
 		}, "needs a history.Builder"},
 		{"WriteShiViz(nil)", func() error { return Trace{}.WriteShiViz(nil) }, "WriteShiViz: nil writer"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := tc.run()
-			if tc.want == "" {
-				require.NoError(t, err)
-				return
-			}
-			require.Error(t, err)
-			assert.True(t, strings.HasPrefix(err.Error(), "netsim: "), err.Error())
-			assert.Contains(t, err.Error(), tc.want)
-		})
-	}
+	})
 }
 
 func TestNilCallbacksAndSources(t *testing.T) {

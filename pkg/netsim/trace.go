@@ -192,6 +192,28 @@ func (t Trace) String() string {
 	return string(b)
 }
 
+// Head returns the transcript of the first max records, one per line,
+// and a last line "..." if more follow; max <= 0 means every record.
+func (t Trace) Head(max int) string {
+	if max > 0 && len(t) > max {
+		return t[:max].String() + "...\n"
+	}
+	return t.String()
+}
+
+// ArrivingAfter returns the messages sent at or before at that arrive
+// after it, delivered or dropped on arrival: those in flight at at, which
+// a diagram of the run up to at cannot show arriving.
+func (t Trace) ArrivingAfter(at Time) map[uint64]bool {
+	late := map[uint64]bool{}
+	for _, r := range t {
+		if (r.Op == OpDeliver || r.Op == OpDrop && r.Node == r.To) && r.Time > at && r.Sent <= at {
+			late[r.ID] = true
+		}
+	}
+	return late
+}
+
 // Filter returns the records for which keep returns true; a nil keep
 // keeps none.
 func (t Trace) Filter(keep func(Record) bool) Trace {

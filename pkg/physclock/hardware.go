@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"time"
+
+	"github.com/dslessons/course/pkg/internal/sat"
 )
 
 // MaxDriftPPM bounds |DriftPPM|. 10^5 ppm is a clock that is 10% fast or
@@ -67,7 +69,7 @@ func (h *Hardware) Config() HardwareConfig { return h.cfg }
 // rounding: Offset + t·(1 + DriftPPM/10^6), saturated at the range of a
 // Duration.
 func (h *Hardware) Ideal(t time.Duration) time.Duration {
-	return add3(h.cfg.Offset, t, fromFloat(math.Round(float64(t)*h.cfg.DriftPPM*1e-6)))
+	return sat.Add3(h.cfg.Offset, t, sat.FromFloat(math.Round(float64(t)*h.cfg.DriftPPM*1e-6)))
 }
 
 // Read returns the counter at true time t as software sees it: Ideal plus
@@ -76,7 +78,7 @@ func (h *Hardware) Ideal(t time.Duration) time.Duration {
 func (h *Hardware) Read(t time.Duration) time.Duration {
 	v := h.Ideal(t)
 	if j := h.cfg.Jitter; j > 0 && h.rng != nil {
-		v = add(v, time.Duration(h.rng.Int64N(int64(2*j)+1))-j)
+		v = sat.Add(v, time.Duration(h.rng.Int64N(int64(2*j)+1))-j)
 	}
 	return floorTo(v, h.cfg.Resolution)
 }
@@ -92,56 +94,4 @@ func floorTo(v, r time.Duration) time.Duration {
 		q -= r
 	}
 	return q
-}
-
-// add is a+b, saturated at the range of a Duration instead of wrapping.
-func add(a, b time.Duration) time.Duration {
-	s := a + b
-	switch {
-	case b > 0 && s < a:
-		return math.MaxInt64
-	case b < 0 && s > a:
-		return math.MinInt64
-	}
-	return s
-}
-
-// add3 is a+b+c, exact when no partial sum overflows, and otherwise
-// computed in floating point and saturated: an intermediate overflow must
-// not decide the sign.
-func add3(a, b, c time.Duration) time.Duration {
-	s := a + b
-	if (b > 0 && s < a) || (b < 0 && s > a) {
-		return fromFloat(float64(a) + float64(b) + float64(c))
-	}
-	t := s + c
-	if (c > 0 && t < s) || (c < 0 && t > s) {
-		return fromFloat(float64(a) + float64(b) + float64(c))
-	}
-	return t
-}
-
-// sub is a−b, saturated at the range of a Duration instead of wrapping.
-func sub(a, b time.Duration) time.Duration {
-	s := a - b
-	switch {
-	case b < 0 && s < a:
-		return math.MaxInt64
-	case b > 0 && s > a:
-		return math.MinInt64
-	}
-	return s
-}
-
-// fromFloat converts f to a Duration, saturating at its range.
-func fromFloat(f float64) time.Duration {
-	switch {
-	case f >= math.MaxInt64:
-		return math.MaxInt64
-	case f <= math.MinInt64:
-		return math.MinInt64
-	case math.IsNaN(f):
-		return 0
-	}
-	return time.Duration(f)
 }

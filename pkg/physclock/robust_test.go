@@ -2,22 +2,18 @@ package physclock
 
 import (
 	"math"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
+
+	"github.com/dslessons/course/pkg/internal/probe"
 )
 
 // Bad inputs from the robustness probe (issue 12): each gives a clear
 // error prefixed "physclock: " or a correct reading.
 func TestBadInputsProbe(t *testing.T) {
-	tests := []struct {
-		name string
-		run  func() error
-		want string // substring of the error; "" means no error
-	}{
+	probe.Run(t, "physclock", []probe.Case{
 		{"offset near the largest Duration", func() error {
 			_, err := NewHardware(HardwareConfig{Offset: math.MaxInt64 - 1})
 			return err
@@ -62,19 +58,7 @@ func TestBadInputsProbe(t *testing.T) {
 			assert.Equal(t, time.Duration(math.MaxInt64), w.Slew(0, time.Hour))
 			return nil
 		}, ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := tc.run()
-			if tc.want == "" {
-				require.NoError(t, err)
-				return
-			}
-			require.Error(t, err)
-			assert.True(t, strings.HasPrefix(err.Error(), "physclock: "), err.Error())
-			assert.Contains(t, err.Error(), tc.want)
-		})
-	}
+	})
 }
 
 // Zero values are perfect clocks instead of nil-pointer crashes.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/dslessons/course/pkg/internal/sat"
 )
 
 // LeapPolicy says how a Wall clock applies a leap second.
@@ -154,11 +156,11 @@ func (w *Wall) slewDone(t time.Duration) time.Duration {
 	if w.slewLeft == 0 {
 		return 0
 	}
-	elapsed := sub(w.ideal(t), w.slewFrom)
+	elapsed := sat.Sub(w.ideal(t), w.slewFrom)
 	if elapsed <= 0 {
 		return 0
 	}
-	done := fromFloat(math.Round(float64(elapsed) * w.config().MaxSlewPPM * 1e-6))
+	done := sat.FromFloat(math.Round(float64(elapsed) * w.config().MaxSlewPPM * 1e-6))
 	if w.slewLeft > 0 {
 		return min(done, w.slewLeft)
 	}
@@ -176,11 +178,11 @@ func (w *Wall) leapAdjust(base time.Duration) time.Duration {
 		}
 		switch cfg.LeapPolicy {
 		case LeapStep:
-			if (l.Insert && base >= l.At) || (!l.Insert && base >= sub(l.At, time.Second)) {
+			if (l.Insert && base >= l.At) || (!l.Insert && base >= sat.Sub(l.At, time.Second)) {
 				adj += sign * time.Second
 			}
 		case LeapSmear:
-			start := sub(l.At, cfg.SmearWindow/2)
+			start := sat.Sub(l.At, cfg.SmearWindow/2)
 			frac := math.Min(1, math.Max(0, (float64(base)-float64(start))/float64(cfg.SmearWindow)))
 			adj += sign * time.Duration(math.Round(frac*float64(time.Second)))
 		}
@@ -194,19 +196,19 @@ func (w *Wall) freqDone(t time.Duration) time.Duration {
 	if w.freqPPM == 0 {
 		return 0
 	}
-	return fromFloat(math.Round(float64(add(w.ideal(t), -w.freqFrom)) * w.freqPPM * 1e-6))
+	return sat.FromFloat(math.Round(float64(sat.Add(w.ideal(t), -w.freqFrom)) * w.freqPPM * 1e-6))
 }
 
 // Read returns the wall clock at true time t.
 func (w *Wall) Read(t time.Duration) time.Duration {
-	base := add(add(add(w.read(t), w.correction), w.slewDone(t)), w.freqDone(t))
-	return add(base, w.leapAdjust(base))
+	base := sat.Add(sat.Add(sat.Add(w.read(t), w.correction), w.slewDone(t)), w.freqDone(t))
+	return sat.Add(base, w.leapAdjust(base))
 }
 
 // Step changes the clock by delta at once (delta < 0 moves it back). Any
 // slew in progress stops; the part of it already applied stays.
 func (w *Wall) Step(t, delta time.Duration) {
-	w.correction = add(add(w.correction, w.slewDone(t)), delta)
+	w.correction = sat.Add(sat.Add(w.correction, w.slewDone(t)), delta)
 	w.slewLeft = 0
 }
 
@@ -214,10 +216,10 @@ func (w *Wall) Step(t, delta time.Duration) {
 // in progress (the part already applied stays). It returns how long, in
 // the clock's own time, the slew will take.
 func (w *Wall) Slew(t, delta time.Duration) time.Duration {
-	w.correction = add(w.correction, w.slewDone(t))
+	w.correction = sat.Add(w.correction, w.slewDone(t))
 	w.slewFrom = w.ideal(t)
 	w.slewLeft = delta
-	return fromFloat(math.Ceil(math.Abs(float64(delta)) / (w.config().MaxSlewPPM * 1e-6)))
+	return sat.FromFloat(math.Ceil(math.Abs(float64(delta)) / (w.config().MaxSlewPPM * 1e-6)))
 }
 
 // Adjust applies a correction the way ntpd does: it steps when |delta|
@@ -245,7 +247,7 @@ func (w *Wall) SetFrequency(t time.Duration, ppm float64) error {
 	if math.IsNaN(ppm) || math.Abs(ppm) > MaxFrequencyPPM {
 		return fmt.Errorf("physclock: frequency correction %v ppm not in [-%d,%d]", ppm, MaxFrequencyPPM, MaxFrequencyPPM)
 	}
-	w.correction = add(w.correction, w.freqDone(t))
+	w.correction = sat.Add(w.correction, w.freqDone(t))
 	w.freqFrom = w.ideal(t)
 	w.freqPPM = ppm
 	return nil

@@ -2,11 +2,11 @@ package quorum
 
 import (
 	"math"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
+
+	"github.com/dslessons/course/pkg/internal/probe"
 )
 
 // sized is a hand-written system with any N.
@@ -25,11 +25,7 @@ func (broken) IsQuorum(Set) bool { panic("not implemented") }
 // error prefixed "quorum: " or the correct answer.
 func TestBadInputsProbe(t *testing.T) {
 	big := math.MaxInt/2 + 1
-	tests := []struct {
-		name string
-		run  func() error
-		want string // substring of the error; "" means no error
-	}{
+	probe.Run(t, "quorum", []probe.Case{
 		{"Check with N() = -1", func() error { _, err := Check(sized{-1}, sized{-1}); return err }, "N() = -1 nodes, allowed [1,64]"},
 		{"Check with N() = 0", func() error { _, err := Check(sized{0}, sized{0}); return err }, "N() = 0 nodes"},
 		{"Count with N() = -1", func() error { _, err := Count(sized{-1}, nil); return err }, "N() = -1 nodes"},
@@ -58,19 +54,7 @@ func TestBadInputsProbe(t *testing.T) {
 		{"a system that panics", func() error { _, err := Check(broken{}, broken{}); return err }, "a method of system quorum.broken panicked: not implemented"},
 		{"Count with a system that panics", func() error { _, err := Count(broken{}, []Ballot{{0, 1}}); return err }, "quorum.broken panicked"},
 		{"Check with a nil pointer system", func() error { _, err := Check((*WeightedSystem)(nil), sized{3}); return err }, "needs two systems"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := tc.run()
-			if tc.want == "" {
-				require.NoError(t, err)
-				return
-			}
-			require.Error(t, err)
-			assert.True(t, strings.HasPrefix(err.Error(), "quorum: "), err.Error())
-			assert.Contains(t, err.Error(), tc.want)
-		})
-	}
+	})
 }
 
 // The weighted overflow of the probe: two disjoint halves whose votes,

@@ -44,15 +44,10 @@ func Gallery(b Bug) error {
 
 // GalleryTo is Gallery writing to w; it returns the report.
 func GalleryTo(w io.Writer, b Bug) (*mcheck.Report, error) {
-	if b < 0 || b >= numBugs {
-		return nil, fmt.Errorf("election: no gallery entry %d (0 to %d)", int(b), numBugs-1)
+	build := func(b Bug) (*mcheck.Model, error) {
+		return Build(func() netsim.Node { return &flawed{Bug: b} }, Visible.In)
 	}
-	m, err := Build(func() netsim.Node { return &flawed{Bug: b} }, Visible.In)
-	if err != nil {
-		return nil, err
-	}
-	fmt.Fprintf(w, "gallery: %s\n", b)
-	return labkit.Explain(w, m, Options(Visible.In))
+	return labkit.Gallery(w, "election", b, numBugs, build, Options(Visible.In), nil)
 }
 
 // timeout is the gallery node's election timer tag.

@@ -312,16 +312,8 @@ func Build(newNode func() netsim.Node, s Scenario) (*mcheck.Model, error) {
 // Registry lists the types that cross the wire under the grader: the
 // Leader outputs and the lab's messages (the prune reads their terms).
 func Registry() *mcheck.Registry {
-	r := mcheck.NewRegistry()
-	for _, t := range []struct {
-		name   string
-		sample any
-	}{{"election.Leader", Leader{}}, {"election.RequestVote", RequestVote{}}, {"election.Vote", Vote{}}, {"election.Heartbeat", Heartbeat{}}} {
-		if err := r.Register(t.name, t.sample); err != nil {
-			panic(err) // a programming error in this package, caught by its tests
-		}
-	}
-	return r
+	return labkit.Registry(map[string]any{"election.Leader": Leader{}, "election.RequestVote": RequestVote{}, "election.Vote": Vote{},
+		"election.Heartbeat": Heartbeat{}})
 }
 
 // Judge turns a report into a verdict with a hint for the typical
@@ -331,29 +323,30 @@ func Judge(s Scenario, r *mcheck.Report) exercise.Verdict {
 	case mcheck.Passed, mcheck.GoalReached:
 		return exercise.Right()
 	case mcheck.Violated:
-		v := exercise.Verdict{Why: fmt.Sprintf("%q fails after step %d of the run shown: %s", r.Property, r.Step(), r.Detail), Case: r.String()}
-		switch {
-		case r.Property == LeaderUpName:
-			v.Hint = "after the faults stop, some node must still time out and run an election it can win: " +
-				"does every follower and candidate keep an election timer, and does a candidate give up its own term when it hears a newer one?"
-		case strings.Contains(r.Detail, "output only"):
-			v.Hint = "output election.Leader{Term: t} when a node becomes leader, and nothing else"
-		default:
-			v.Hint = "a node votes at most once per term (remember the vote, also across a crash), and a candidate " +
-				"needs votes from a majority of all nodes, each voter counted once (itself included, once)"
-		}
-		return v
+		return labkit.Violation(r, hint(r))
 	case mcheck.GoalNotReached:
 		return exercise.Verdict{Why: fmt.Sprintf("no run reaches %q (%s)", r.Property, strings.TrimSpace(r.String())),
 			Hint: "a node whose election timer fires should become a candidate of a new term, vote for itself and ask " +
 				"the others; a node grants its vote to the first candidate of a term; a candidate with votes from a " +
 				"majority of all nodes becomes leader and outputs election.Leader{Term: t}"}
 	case mcheck.LimitReached:
-		return exercise.Verdict{Why: "the search hit a limit before it could decide (" + r.Limit + ")",
-			Hint: "the search stops at terms above " + fmt.Sprint(s.MaxTerm) + " by reading the terms of the lab's messages: " +
-				"send only election.RequestVote, Vote and Heartbeat, and keep the rest of your state bounded", Case: r.String()}
+		return labkit.Limit(r, "the search stops at terms above "+fmt.Sprint(s.MaxTerm)+" by reading the terms of the lab's messages: "+
+			"send only election.RequestVote, Vote and Heartbeat, and keep the rest of your state bounded")
 	}
-	return exercise.Verdict{Why: r.Outcome.String() + ": " + r.Property, Case: r.String()}
+	return labkit.Undecided(r)
+}
+
+// hint diagnoses a violation from the property and its detail.
+func hint(r *mcheck.Report) string {
+	switch {
+	case r.Property == LeaderUpName:
+		return "after the faults stop, some node must still time out and run an election it can win: " +
+			"does every follower and candidate keep an election timer, and does a candidate give up its own term when it hears a newer one?"
+	case strings.Contains(r.Detail, "output only"):
+		return "output election.Leader{Term: t} when a node becomes leader, and nothing else"
+	}
+	return "a node votes at most once per term (remember the vote, also across a crash), and a candidate " +
+		"needs votes from a majority of all nodes, each voter counted once (itself included, once)"
 }
 
 // Lab is the graded exercise: leader election, model checked.

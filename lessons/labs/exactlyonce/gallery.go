@@ -45,15 +45,8 @@ func Gallery(b Bug) error {
 
 // GalleryTo is Gallery writing to w; it returns the report.
 func GalleryTo(w io.Writer, b Bug) (*mcheck.Report, error) {
-	if b < 0 || b >= numBugs {
-		return nil, fmt.Errorf("exactlyonce: no gallery entry %d (0 to %d)", int(b), numBugs-1)
-	}
-	m, err := Build(broken(b), Visible.In)
-	if err != nil {
-		return nil, err
-	}
-	fmt.Fprintf(w, "gallery: %s\n", b)
-	return labkit.Explain(w, m, Options(Visible.In))
+	build := func(b Bug) (*mcheck.Model, error) { return Build(broken(b), Visible.In) }
+	return labkit.Gallery(w, "exactlyonce", b, numBugs, build, Options(Visible.In), nil)
 }
 
 // broken returns the nodes of gallery entry b. Their types are

@@ -188,45 +188,29 @@ func Build(n Nodes, s Scenario) (*mcheck.Model, error) {
 // Registry lists the types that cross the wire under the grader: R's
 // outputs (strings) and the lab's messages.
 func Registry() *mcheck.Registry {
-	r := mcheck.NewRegistry()
-	for _, t := range []struct {
-		name   string
-		sample any
-	}{{"string", ""}, {"exactlyonce.Data", Data{}}, {"exactlyonce.Ack", Ack{}}} {
-		if err := r.Register(t.name, t.sample); err != nil {
-			panic(err) // a programming error in this package, caught by its tests
-		}
-	}
-	return r
+	return labkit.Registry(map[string]any{"string": "", "exactlyonce.Data": Data{}, "exactlyonce.Ack": Ack{}})
 }
 
 // Judge turns a report into a verdict with a hint for the typical
 // mistakes.
 func Judge(s Scenario, r *mcheck.Report) exercise.Verdict {
-	switch r.Outcome {
-	case mcheck.Passed:
-		return exercise.Right()
-	case mcheck.Violated:
-		v := exercise.Verdict{Why: fmt.Sprintf("%q fails after step %d of the run shown: %s", r.Property, r.Step(), r.Detail), Case: r.String()}
-		switch {
-		case r.Property == AllDeliveredName:
-			v.Hint = "a message or an acknowledgement can be lost: the sender must keep retransmitting what is not yet " +
-				"acknowledged (a timer), and the receiver must acknowledge again a copy it has already delivered, " +
-				"and deliver every message, also one whose payload it has seen before"
-		case strings.Contains(r.Detail, "twice"):
-			v.Hint = "a retransmission or a duplicate brings the same message again: number the messages and deliver each number once (acknowledge the copy, do not deliver it)"
-		case strings.Contains(r.Detail, "output the payload"):
-			v.Hint = "deliver with ctx.Output(d.Val), the message's payload"
-		default:
-			v.Hint = "messages can overtake each other: deliver message i only after message i−1 (drop, or keep, a message that arrives early)"
-		}
-		return v
-	case mcheck.LimitReached:
-		return exercise.Verdict{Why: "the search hit a limit before it could decide (" + r.Limit + ")",
-			Hint: "keep your nodes' state bounded: a counter that grows with every retransmission or a log that is " +
-				"never trimmed makes the number of states infinite", Case: r.String()}
+	return labkit.Judge(r, hint, "keep your nodes' state bounded: a counter that grows with every retransmission or a log that is "+
+		"never trimmed makes the number of states infinite")
+}
+
+// hint diagnoses a violation from the property and its detail.
+func hint(r *mcheck.Report) string {
+	switch {
+	case r.Property == AllDeliveredName:
+		return "a message or an acknowledgement can be lost: the sender must keep retransmitting what is not yet " +
+			"acknowledged (a timer), and the receiver must acknowledge again a copy it has already delivered, " +
+			"and deliver every message, also one whose payload it has seen before"
+	case strings.Contains(r.Detail, "twice"):
+		return "a retransmission or a duplicate brings the same message again: number the messages and deliver each number once (acknowledge the copy, do not deliver it)"
+	case strings.Contains(r.Detail, "output the payload"):
+		return "deliver with ctx.Output(d.Val), the message's payload"
 	}
-	return exercise.Verdict{Why: r.Outcome.String() + ": " + r.Property, Case: r.String()}
+	return "messages can overtake each other: deliver message i only after message i−1 (drop, or keep, a message that arrives early)"
 }
 
 // Lab is the graded exercise: exactly-once, in-order delivery, model

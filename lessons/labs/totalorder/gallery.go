@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/dslessons/course/lessons/labs/internal/labkit"
 	"github.com/dslessons/course/pkg/lamport"
 	"github.com/dslessons/course/pkg/mcheck"
 	"github.com/dslessons/course/pkg/netsim"
@@ -50,25 +51,9 @@ func Gallery(b Bug) error {
 
 // GalleryTo is Gallery writing the report to w; it returns the report.
 func GalleryTo(w io.Writer, b Bug) (*mcheck.Report, error) {
-	if b < 0 || b >= numBugs {
-		return nil, fmt.Errorf("totalorder: no gallery entry %d (0 to %d)", int(b), numBugs-1)
-	}
-	m, err := build(broken(b), Visible.In, b == NoFIFO)
-	if err != nil {
-		return nil, err
-	}
-	fmt.Fprintf(w, "gallery: %s\n", b)
-	r, err := mcheck.Check(m, Options(Visible.In))
-	if err != nil {
-		return nil, err
-	}
-	if _, err := r.WriteTo(w); err != nil {
-		return nil, err
-	}
-	if r.Outcome == mcheck.Violated {
-		showTo(w, m, r)
-	}
-	return r, nil
+	model := func(b Bug) (*mcheck.Model, error) { return build(broken(b), Visible.In, b == NoFIFO) }
+	return labkit.Gallery(w, "totalorder", b, numBugs, model, Options(Visible.In),
+		func(m *mcheck.Model, r *mcheck.Report) { showTo(w, m, r) })
 }
 
 // broken returns the constructor of gallery entry b. The node type is

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dslessons/course/lessons/labs/internal/labkit"
 	"github.com/dslessons/course/pkg/exercise"
 	"github.com/dslessons/course/pkg/mcheck"
 	"github.com/dslessons/course/pkg/netsim"
@@ -262,16 +263,8 @@ func Options(s Scenario) mcheck.Options {
 // Registry lists the types that cross the wire under the grader: the
 // outputs (payloads, strings) and the lab's messages.
 func Registry() *mcheck.Registry {
-	r := mcheck.NewRegistry()
-	for _, t := range []struct {
-		name   string
-		sample any
-	}{{"string", ""}, {"totalorder.Data", Data{}}, {"totalorder.Ack", Ack{}}, {"totalorder.Broadcast", Broadcast{}}} {
-		if err := r.Register(t.name, t.sample); err != nil {
-			panic(err) // a programming error in this package, caught by its tests
-		}
-	}
-	return r
+	return labkit.Registry(map[string]any{"string": "", "totalorder.Data": Data{}, "totalorder.Ack": Ack{},
+		"totalorder.Broadcast": Broadcast{}})
 }
 
 // Lesson holds the lab's exercise.
@@ -316,18 +309,8 @@ func Hidden(rng *rand.Rand) []exercise.Scenario[Scenario] {
 // Judge turns a search's report into a verdict with a hint for the
 // typical mistakes.
 func Judge(s Scenario, r *mcheck.Report) exercise.Verdict {
-	switch r.Outcome {
-	case mcheck.Passed:
-		return exercise.Right()
-	case mcheck.Violated:
-		return exercise.Verdict{Why: fmt.Sprintf("%q fails after step %d of the run shown: %s", r.Property, r.Step(), r.Detail),
-			Hint: hint(r), Case: r.String()}
-	case mcheck.LimitReached:
-		return exercise.Verdict{Why: "the search hit a limit before it could decide (" + r.Limit + ")",
-			Hint: "keep your node's state bounded and small: no counters that grow without reason, no copies of " +
-				"messages kept after they are delivered", Case: r.String()}
-	}
-	return exercise.Verdict{Why: r.Outcome.String() + ": " + r.Property, Case: r.String()}
+	return labkit.Judge(r, hint, "keep your node's state bounded and small: no counters that grow without reason, no copies of "+
+		"messages kept after they are delivered")
 }
 
 // hint diagnoses a violation from the property and the schedule.

@@ -26,15 +26,7 @@ func showTo(w io.Writer, m *mcheck.Model, r *mcheck.Report) {
 		return
 	}
 	if r.Property != AllName {
-		if len(r.Schedule) == 0 {
-			fmt.Fprintln(w, "(the property fails before any step: there is no run to draw)")
-			return
-		}
-		p, err := mcplot.Counterexample(m, r)
-		if show.Err(err) {
-			return
-		}
-		show.Err(show.Plot(p))
+		labkit.ShowTo(w, m, r)
 		return
 	}
 	more, man, err := continuation(m, r.Schedule)

@@ -191,11 +191,7 @@ func (r *Run) Diagram() (*plot.Plot, error) {
 		}
 		return false
 	}
-	lanes := make([]netsim.Lane, len(r.Members))
-	for i, m := range r.Members {
-		lanes[i] = netsim.Lane{Node: m}
-	}
-	h, ls, err := r.Trace.History(netsim.HistoryOptions{Lanes: lanes, Label: label, Skip: skip})
+	h, ls, err := r.Trace.History(netsim.HistoryOptions{Lanes: netsim.Lanes(r.Members...), Label: label, Skip: skip})
 	if err != nil {
 		return nil, fmt.Errorf("totalorder: %w", err)
 	}

@@ -111,13 +111,7 @@ func diagram(m *mcheck.Model, tr netsim.Trace) (*history.History, []string, erro
 	return h, labels, nil
 }
 
-func lanes(m *mcheck.Model) []netsim.Lane {
-	var ls []netsim.Lane
-	for _, id := range m.Nodes() {
-		ls = append(ls, netsim.Lane{Node: id})
-	}
-	return ls
-}
+func lanes(m *mcheck.Model) []netsim.Lane { return netsim.Lanes(m.Nodes()...) }
 
 // spread returns a copy of the trace in which the events one node has in
 // one step (a Manual step is one Tick) are spread over the step, so that

@@ -1,11 +1,14 @@
 // Package labkit holds what the lab packages (lessons/labs/...) share:
 // drawing a run of students' nodes on netsim, drawing and showing a
-// counterexample of the model checker, and the gallery's search.
+// counterexample of the model checker, the gallery cell and its search,
+// the registry of the types on the wire, and the judges' verdicts on a
+// violation, a search limit or another outcome.
 package labkit
 
 import (
 	"fmt"
 	"io"
+	"os"
 	"unicode/utf8"
 
 	"github.com/dslessons/course/pkg/mcheck"
@@ -19,9 +22,12 @@ import (
 // Show draws the schedule of a failing (or goal-reaching) search in the
 // notebook; it is the labs' exercise.ModelSpec.Show. A property that
 // fails in the initial state has no schedule: Show says so instead.
-func Show(m *mcheck.Model, r *mcheck.Report) {
+func Show(m *mcheck.Model, r *mcheck.Report) { ShowTo(os.Stdout, m, r) }
+
+// ShowTo is Show writing its text to w.
+func ShowTo(w io.Writer, m *mcheck.Model, r *mcheck.Report) {
 	if len(r.Schedule) == 0 {
-		fmt.Println("(the property fails before any step: there is no run to draw)")
+		fmt.Fprintln(w, "(the property fails before any step: there is no run to draw)")
 		return
 	}
 	p, err := mcplot.Counterexample(m, r)
@@ -35,17 +41,7 @@ func Show(m *mcheck.Model, r *mcheck.Report) {
 // search found a schedule (a violation or a goal), draws it. The gallery
 // cells of the labs call it.
 func Explain(w io.Writer, m *mcheck.Model, opt mcheck.Options) (*mcheck.Report, error) {
-	r, err := mcheck.Check(m, opt)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := r.WriteTo(w); err != nil {
-		return nil, err
-	}
-	if r.Outcome == mcheck.Violated || r.Outcome == mcheck.GoalReached {
-		Show(m, r)
-	}
-	return r, nil
+	return explain(w, m, opt, Show)
 }
 
 // TimerOrder says which timer Continue fires when no message is in

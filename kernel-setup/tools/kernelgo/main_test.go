@@ -1,0 +1,87 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+func TestFindRealGoSkipsItself(t *testing.T) {
+	root := t.TempDir()
+	wrapper := filepath.Join(root, "wrap", "go")
+	other := filepath.Join(root, "real", "go")
+	for _, p := range []string{wrapper, other} {
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte("#!/bin/sh\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	notExec := filepath.Join(root, "plain", "go")
+	os.MkdirAll(filepath.Dir(notExec), 0o755)
+	os.WriteFile(notExec, nil, 0o644)
+	// A symlink to the wrapper is the wrapper too.
+	link := filepath.Join(root, "link")
+	os.MkdirAll(link, 0o755)
+	os.Symlink(wrapper, filepath.Join(link, "go"))
+
+	path := filepath.Join(root, "wrap") + ":" + link + "::relative:" + filepath.Dir(notExec) + ":" + filepath.Join(root, "real")
+	got, err := findRealGo(path, wrapper)
+	if err != nil || got != other {
+		t.Fatalf("findRealGo = %q, %v; want %q", got, err, other)
+	}
+	if _, err := findRealGo(filepath.Join(root, "wrap"), wrapper); err == nil {
+		t.Fatal("findRealGo found a go when only the wrapper is on PATH")
+	}
+}
+
+func TestWhichInvocationsAreGoNBs(t *testing.T) {
+	for _, tc := range []struct {
+		args       []string
+		get, build bool
+	}{
+		{[]string{"get"}, true, false},
+		{[]string{"get", "-t"}, true, false},
+		{[]string{"get", "example.org/x"}, false, false},
+		{[]string{"get", "-u"}, false, false},
+		{[]string{"build", "-o", "/tmp/gonb_1/gonb_1"}, false, true},
+		{[]string{"test", "-c", "-o", "/tmp/gonb_1/gonb_1"}, false, true},
+		{[]string{"test", "./..."}, false, false},
+		{[]string{"list", "-m", "all"}, false, false},
+		{nil, false, false},
+	} {
+		if got := isAutoGet(tc.args); got != tc.get {
+			t.Errorf("isAutoGet(%q) = %v", tc.args, got)
+		}
+		if got := isCellBuild(tc.args); got != tc.build {
+			t.Errorf("isCellBuild(%q) = %v", tc.args, got)
+		}
+	}
+}
+
+func TestLinkerFlagsComeBeforeTheUsers(t *testing.T) {
+	got := withLinkerFlags([]string{"build", "-o", "bin", "-ldflags=-X main.v=1"})
+	want := []string{"build", "-ldflags=-w", "-o", "bin", "-ldflags=-X main.v=1"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("withLinkerFlags = %q; want %q", got, want)
+	}
+}
+
+func TestVisible(t *testing.T) {
+	for _, tc := range []struct {
+		importer, imp string
+		ok            bool
+	}{
+		{"example.com/c/pkg/a", "example.com/c/internal/x", true},
+		{"example.com/c", "example.com/c/internal/x", true},
+		{"gonb_1", "example.com/c/internal/x", false},
+		{"example.com/c/pkg/a", "example.com/c/pkg/b/internal/x", false},
+		{"example.com/c/pkg/b/y", "example.com/c/pkg/b/internal/x", true},
+		{"gonb_1", "internal/abi", false},
+		{"gonb_1", "example.com/internalize", true},
+	} {
+		if err := visible(tc.importer, tc.imp); (err == nil) != tc.ok {
+			t.Errorf("visible(%q, %q) = %v, want ok=%v", tc.importer, tc.imp, err, tc.ok)
+		}
+	}
+}

@@ -1,6 +1,6 @@
 module github.com/dslessons/course
 
-go 1.24.4
+go 1.26.0
 
 require (
 	github.com/janpfeifer/gonb v0.11.4

@@ -35,10 +35,11 @@ def lesson_notebooks() -> list[pathlib.Path]:
     return sorted(p for p in NOTEBOOKS.glob("*.ipynb"))
 
 
-def execute(nb: nbformat.NotebookNode, cwd: pathlib.Path = NOTEBOOKS, timings: list | None = None) -> nbformat.NotebookNode:
-    """Run every cell of a copy of nb top to bottom in a fresh GoNB kernel.
-    If timings is a list, the wall-clock seconds of each code cell are
-    appended to it."""
+def execute(nb: nbformat.NotebookNode, cwd: pathlib.Path = NOTEBOOKS, timings: list | None = None,
+            kernel: str = KERNEL) -> nbformat.NotebookNode:
+    """Run every cell of a copy of nb top to bottom in a fresh GoNB kernel
+    (the kernel spec named kernel). If timings is a list, the wall-clock
+    seconds of each code cell are appended to it."""
     nb = copy.deepcopy(nb)
     started = {}
 
@@ -53,7 +54,7 @@ def execute(nb: nbformat.NotebookNode, cwd: pathlib.Path = NOTEBOOKS, timings: l
         nb,
         on_cell_start=on_start,
         on_cell_executed=on_done,
-        kernel_name=KERNEL,
+        kernel_name=kernel,
         timeout=CELL_TIMEOUT,
         startup_timeout=120,
         coalesce_streams=True,

@@ -30,6 +30,15 @@ def finish(spec: dict, venv_bin: str, kernel_bin: str) -> dict:
     return spec
 
 
+def without_wrapper(spec: dict) -> dict:
+    """The spec as plain GoNB would run: without KERNEL_BIN (the `go`
+    wrapper) on its PATH. For comparisons (bench/cells, tests)."""
+    spec = dict(spec, env=dict(spec.get("env", {})))
+    spec["env"]["PATH"] = ":".join(p for p in spec["env"]["PATH"].split(":") if not p.endswith("/gonb-bin"))
+    spec["display_name"] = spec.get("display_name", "Go") + ", plain"
+    return spec
+
+
 def replace(dest: pathlib.Path, data: bytes) -> None:
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)

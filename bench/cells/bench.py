@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT / "kernel-setup"))
 import nbformat  # noqa: E402
 from jupyter_client.manager import start_new_kernel  # noqa: E402
 
+import kernelspec  # noqa: E402
 import nbtools  # noqa: E402
 
 PLAIN, COURSE = "gonb-plain", "gonb"
@@ -45,10 +46,7 @@ def plain_spec(jupyter_path: pathlib.Path) -> None:
     """Writes the gonb-plain kernel spec: the course's, without the wrapper
     directory on the kernel's PATH."""
     spec_dir = pathlib.Path(os.environ.get("COURSE_VENV", ROOT / ".venv")) / "share/jupyter/kernels/gonb"
-    spec = json.loads((spec_dir / "kernel.json").read_text())
-    path = spec["env"]["PATH"].split(":")
-    spec["env"]["PATH"] = ":".join(p for p in path if not p.endswith("/gonb-bin"))
-    spec["display_name"] = "Go (gonb, plain)"
+    spec = kernelspec.without_wrapper(json.loads((spec_dir / "kernel.json").read_text()))
     d = jupyter_path / "kernels" / PLAIN
     d.mkdir(parents=True)
     (d / "kernel.json").write_text(json.dumps(spec, indent=1))

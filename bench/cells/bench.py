@@ -55,9 +55,13 @@ def plain_spec(jupyter_path: pathlib.Path) -> None:
 class Kernel:
     def __init__(self, name: str, cwd: str):
         self.km, self.kc = start_new_kernel(kernel_name=name, startup_timeout=120, cwd=cwd)
+        self.pid = self.km.provisioner.process.pid
 
-    def run(self, code: str) -> float:
-        """Seconds from the execute request to the kernel being idle again."""
+    def run(self, code: str) -> tuple[float, float]:
+        """Seconds from the execute request to the kernel being idle again,
+        and the CPU seconds the kernel (GoNB and every go, compile, link and
+        cell process it ran) used meanwhile."""
+        cpu = nbtools.process_cpu_seconds(self.pid)
         start = time.monotonic()
         msg_id = self.kc.execute(code)
         error = None
@@ -72,45 +76,53 @@ class Kernel:
         took = time.monotonic() - start
         if error:
             raise RuntimeError(f"cell failed: {code!r}: {error}")
-        return took
+        return took, nbtools.process_cpu_seconds(self.pid) - cpu
 
     def stop(self):
         self.kc.stop_channels()
         self.km.shutdown_kernel(now=True)
 
 
-def cells(n: int, cwd: str) -> dict:
+def cells(n: int, cwd: str) -> tuple[dict, dict]:
+    """Median wall and CPU seconds per (set-up, kind of cell)."""
     kernels = {(setup, kind): Kernel(setup, cwd) for setup in (PLAIN, COURSE) for kind in ("fmt", "show")}
-    times: dict = {k: [] for k in kernels}
+    wall: dict = {k: [] for k in kernels}
+    cpu: dict = {k: [] for k in kernels}
     try:
         for i in range(n + 2):
-            for (setup, kind), k in kernels.items():
-                t = k.run((FMT_CELL if kind == "fmt" else SHOW_CELL).format(i=1000 * i + 7))
+            for key, k in kernels.items():
+                w, c = k.run((FMT_CELL if key[1] == "fmt" else SHOW_CELL).format(i=1000 * i + 7))
                 if i >= 2:  # the first two cells warm up
-                    times[(setup, kind)].append(t)
+                    wall[key].append(w)
+                    cpu[key].append(c)
     finally:
         for k in kernels.values():
             k.stop()
-    return {k: statistics.median(v) for k, v in times.items()}
+    return ({k: statistics.median(v) for k, v in wall.items()},
+            {k: statistics.median(v) for k, v in cpu.items()})
 
 
 def run_all() -> tuple[dict, dict, list]:
-    totals = {PLAIN: 0.0, COURSE: 0.0}
-    per_nb = {}
+    """Wall and kernel CPU seconds of Run-All per set-up, and the output
+    differences between the set-ups."""
+    wall = {PLAIN: 0.0, COURSE: 0.0}
+    cpu = {PLAIN: 0.0, COURSE: 0.0}
     differences = []
     for j, path in enumerate(nbtools.lesson_notebooks()):
         nb = nbformat.read(path, as_version=4)
         order = (PLAIN, COURSE) if j % 2 == 0 else (COURSE, PLAIN)
-        outs = {}
+        outs, line = {}, {}
         for setup in order:
+            used: list = []
             start = time.monotonic()
-            outs[setup] = nbtools.execute(nb, cwd=path.parent, kernel=setup)
+            outs[setup] = nbtools.execute(nb, cwd=path.parent, kernel=setup, cpu=used)
             took = time.monotonic() - start
-            per_nb.setdefault(path.stem, {})[setup] = took
-            totals[setup] += took
+            wall[setup] += took
+            cpu[setup] += used[-1] if used else 0.0
+            line[setup] = f"{took:6.1f} s {used[-1] if used else 0:6.1f} s"
         differences += [f"{path.name}: {d}" for d in nbtools.compare(outs[PLAIN], outs[COURSE])]
-        print(f"  {path.stem:40s} {per_nb[path.stem][PLAIN]:6.1f} s {per_nb[path.stem][COURSE]:6.1f} s", flush=True)
-    return totals, per_nb, differences
+        print(f"  {path.stem:40s} {line[PLAIN]}   {line[COURSE]}", flush=True)
+    return wall, cpu, differences
 
 
 def main() -> int:
@@ -124,31 +136,39 @@ def main() -> int:
         extra = pathlib.Path(tmp) / "jupyter"
         plain_spec(extra)
         os.environ["JUPYTER_PATH"] = f"{extra}:{os.environ.get('JUPYTER_PATH', '')}".rstrip(":")
-        print(f"trivial cells: {args.cells} of each kind per set-up, medians (machine: {os.cpu_count()} cores, "
-              f"load {os.getloadavg()[0]:.1f})", flush=True)
-        med = cells(args.cells, tmp)
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start", flush=True)
+        print(f"trivial cells: {args.cells} of each kind per set-up, in four kernels taking turns", flush=True)
+        wall, cpu = cells(args.cells, tmp)
         if not args.skip_run_all:
-            print("Run-All, every notebook in a fresh kernel:      plain  course", flush=True)
-            totals, _, diffs = run_all()
+            print("Run-All, every notebook in a fresh kernel, wall and kernel CPU:")
+            print(f"  {'':40s} {'plain GoNB':>17s}   {'course':>17s}", flush=True)
+            all_wall, all_cpu, diffs = run_all()
+        print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
-    def row(label, a, b, unit="s"):
-        print(f"{label:38s} {a:8.2f} {unit} {b:8.2f} {unit} {a / b:8.2f}×")
+    def row(label, a, b, c, d):
+        print(f"{label:40s} {a:7.2f} s {b:7.2f} s {a / b:6.2f}×   {c:7.2f} s {d:7.2f} s {c / d:6.2f}×")
+
+    def ratio(label, a, b, c, d):
+        print(f"{label:40s} {a:7.2f} × {b:7.2f} × {'':7s}   {c:7.2f} × {d:7.2f} ×")
 
     print()
-    print(f"{'':38s} {'plain GoNB':>10s} {'course':>10s} {'speed-up':>9s}")
-    row("trivial fmt cell (median)", med[(PLAIN, 'fmt')], med[(COURSE, 'fmt')])
-    row("trivial pkg/show cell (median)", med[(PLAIN, 'show')], med[(COURSE, 'show')])
-    print(f"{'pkg/show cell / fmt cell, same set-up':38s} {med[(PLAIN, 'show')] / med[(PLAIN, 'fmt')]:8.2f} ×"
-          f" {med[(COURSE, 'show')] / med[(COURSE, 'fmt')]:8.2f} ×")
-    print(f"{'course pkg/show cell / plain fmt cell':38s} {'':10s} {med[(COURSE, 'show')] / med[(PLAIN, 'fmt')]:8.2f} ×")
+    print(f"{'':40s} {'wall-clock time':^27s}   {'CPU time of the kernel':^27s}")
+    print(f"{'':40s} {'plain':>9s} {'course':>9s} {'faster':>7s}   {'plain':>9s} {'course':>9s} {'less':>7s}")
+    f, s_ = (PLAIN, "fmt"), (PLAIN, "show")
+    cf, cs = (COURSE, "fmt"), (COURSE, "show")
+    row("trivial fmt cell (median)", wall[f], wall[cf], cpu[f], cpu[cf])
+    row("trivial pkg/show cell (median)", wall[s_], wall[cs], cpu[s_], cpu[cs])
+    ratio("pkg/show cell / fmt cell, same set-up", wall[s_] / wall[f], wall[cs] / wall[cf], cpu[s_] / cpu[f], cpu[cs] / cpu[cf])
+    print(f"{'course pkg/show cell / plain fmt cell':40s} {'':9s} {wall[cs] / wall[f]:7.2f} × {'':7s}   {'':9s} "
+          f"{cpu[cs] / cpu[f]:7.2f} ×")
     if not args.skip_run_all:
-        row(f"Run-All, {len(nbtools.lesson_notebooks())} notebooks", totals[PLAIN], totals[COURSE])
+        row(f"Run-All, {len(nbtools.lesson_notebooks())} notebooks", all_wall[PLAIN], all_wall[COURSE],
+            all_cpu[PLAIN], all_cpu[COURSE])
         if diffs:
             print("\nOUTPUTS DIFFER between the set-ups:\n" + "\n".join(diffs))
             return 1
         print("\nEvery notebook printed the same outputs under both set-ups.")
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

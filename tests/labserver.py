@@ -49,10 +49,13 @@ class Lab:
         self.url = self.token = None
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
-            m = re.search(rf"(http://127\.0\.0\.1:{self.port}/lab\?token=([0-9a-f]+))", self.log.read_text())
-            if m:
-                self.url, self.token = m.group(1), m.group(2)
+            m = re.search(rf"(http://127\.0\.0\.1:{self.port}/lab)(\?token=([0-9a-f]+)|\S*)", self.log.read_text())
+            if m and m.group(3):
+                self.url, self.token = m.group(1) + m.group(2), m.group(3)
                 return
+            if m:
+                self.stop()
+                raise AssertionError(f"{script.name} serves without a (random) token: {m.group(0)}")
             if self.proc.poll() is not None:
                 break
             time.sleep(0.5)

@@ -118,10 +118,11 @@ def tree(d: pathlib.Path) -> set:
 
 def test_global_config_neither_weakens_nor_receives_anything(tmp_path):
     """A fake home with a configuration that disables the token everywhere
-    Jupyter looks for a user's configuration: the server started by start.sh
-    (with the clone's own .jupyter, as a student runs it) still requires its
-    token (no unauthenticated terminal, no unauthenticated contents), and
-    after starting and stopping it and a kernel nothing is new in the home."""
+    Jupyter looks for a user's configuration, and an empty token even on the
+    command line: the server started by start.sh (with the clone's own
+    .jupyter, as a student runs it) still requires its token (no
+    unauthenticated terminal, no unauthenticated contents), and after
+    starting and stopping it and a kernel nothing is new in the home."""
     home = tmp_path / "home"
     extra = plant_hostile_config(home)
     before = tree(home)
@@ -134,7 +135,9 @@ def test_global_config_neither_weakens_nor_receives_anything(tmp_path):
     env.update(HOME=str(home), JUPYTER_CONFIG_PATH=str(extra), JUPYTER_TOKEN="letmein", COURSE_SKIP_SETUP="1")
     env.pop("XDG_CONFIG_HOME", None)
     env.pop("XDG_DATA_HOME", None)
-    lab = Lab(tmp_path, env=env, jupyter_home=None)
+    # An empty token on the command line, which outranks every configuration
+    # file, stands for a system-wide file (/etc/jupyter) saying the same.
+    lab = Lab(tmp_path, "--IdentityProvider.token=", "--ServerApp.token=", env=env, jupyter_home=None)
     try:
         base, token = lab.base, lab.token
         assert re.fullmatch(r"[0-9a-f]{48}", token), token

@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 )
@@ -61,9 +62,28 @@ func main() {
 			trace("%s: %s", args[0], strings.Join(args[1:], " "))
 		}
 	}
+	if err := enter(); err != nil {
+		fail("%v (the go command found first on PATH after this wrapper is %s)", err, realGo)
+	}
 	argv := append([]string{realGo}, args...)
 	err = syscall.Exec(realGo, argv, os.Environ())
 	fail("cannot run %s: %v", realGo, err)
+}
+
+// maxDepth bounds how often kernelgo may run inside itself. A go command
+// that runs go (go generate, go run of a program that calls go) nests a
+// level or two; a `go` on PATH that is itself a wrapper calling this one
+// would nest forever, each level a new process.
+const maxDepth = 8
+
+// enter counts this run in $KERNELGO_DEPTH, which the go command and its
+// children inherit, and refuses to go deeper than maxDepth.
+func enter() error {
+	depth, _ := strconv.Atoi(os.Getenv("KERNELGO_DEPTH"))
+	if depth >= maxDepth {
+		return fmt.Errorf("runs inside itself %d levels deep: a go on PATH leads back to it", depth)
+	}
+	return os.Setenv("KERNELGO_DEPTH", strconv.Itoa(depth+1))
 }
 
 func fail(format string, a ...any) {

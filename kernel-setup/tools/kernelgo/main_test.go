@@ -2,8 +2,10 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -83,5 +85,30 @@ func TestVisible(t *testing.T) {
 		if err := visible(tc.importer, tc.imp); (err == nil) != tc.ok {
 			t.Errorf("visible(%q, %q) = %v, want ok=%v", tc.importer, tc.imp, err, tc.ok)
 		}
+	}
+}
+
+// A go on PATH that runs the wrapper again (a user's own wrapper script, a
+// misconfigured PATH) must end in an error, not in processes without end.
+func TestWrapperLoopEndsInAnError(t *testing.T) {
+	if _, err := os.Stat("/bin/sh"); err != nil {
+		t.Skip("no /bin/sh")
+	}
+	dir := t.TempDir()
+	wrapper := filepath.Join(dir, "wrap", "go")
+	os.MkdirAll(filepath.Dir(wrapper), 0o755)
+	build := exec.Command("go", "build", "-o", wrapper, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	// A shim after the wrapper on PATH that calls the wrapper by its path.
+	shim := filepath.Join(dir, "shim", "go")
+	os.MkdirAll(filepath.Dir(shim), 0o755)
+	os.WriteFile(shim, []byte("#!/bin/sh\nexec "+wrapper+" \"$@\"\n"), 0o755)
+	cmd := exec.Command(wrapper, "version")
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(wrapper)+":"+filepath.Dir(shim)+":/bin:/usr/bin", "KERNELGO_DEPTH=")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "leads back to it") {
+		t.Fatalf("wrapper with a looping PATH: err %v, output %q", err, out)
 	}
 }

@@ -80,7 +80,7 @@ class Kernel:
 
     def stop(self):
         self.kc.stop_channels()
-        self.km.shutdown_kernel(now=True)
+        self.km.shutdown_kernel()  # graceful: GoNB then stops its gopls
 
 
 def cells(n: int, cwd: str) -> tuple[dict, dict]:

@@ -3,8 +3,9 @@
 #   - a Python venv (.venv) with JupyterLab and the notebook test tools,
 #     pinned by requirements.txt and constraints.txt;
 #   - GoNB, goimports and gopls at the versions in tools/go.mod, built into
-#     .venv/bin, and the kernel's `go` wrapper (tools/kernelgo, which makes
-#     cells cheap) as .venv/gonb-bin/go;
+#     .venv/bin, and the kernel's wrapper (tools/kernelgo) as
+#     .venv/gonb-bin/go (makes cells cheap) and .venv/gonb-bin/gopls (ends
+#     gopls with its kernel);
 #   - the GoNB kernel spec in .venv/share/jupyter (never in ~/.local), set up
 #     so that notebooks import this repo's packages through a go.work file;
 #   - a warm Go build cache, so the first plotting cell is quick.
@@ -121,7 +122,7 @@ tools_stamp="$COURSE_VENV/.course-tools"
 tools_id=$({ go env GOVERSION GOOS GOARCH; cat kernel-setup/tools/go.mod kernel-setup/tools/go.sum kernel-setup/tools/kernelgo/*.go; } | sha256sum | cut -c1-16)
 tools_ok() {
 	[ "$(cat "$tools_stamp" 2>/dev/null)" = "$tools_id" ] && [ -x "$COURSE_VENV/bin/goimports" ] &&
-		[ -x "$COURSE_VENV/bin/gopls" ] && [ -x "$COURSE_VENV/gonb-bin/go" ] &&
+		[ -x "$COURSE_VENV/bin/gopls" ] && [ -x "$COURSE_VENV/gonb-bin/go" ] && [ -x "$COURSE_VENV/gonb-bin/gopls" ] &&
 		"$COURSE_VENV/bin/gonb" -V >/dev/null 2>&1
 }
 if tools_ok; then
@@ -135,6 +136,9 @@ else
 		die "building the Go tools failed (see above)."
 	"$tmp/gonb" -V >/dev/null 2>&1 || die "GoNB was built but does not run: $tmp/gonb -V failed."
 	for t in gonb goimports gopls; do mv -f "$tmp/$t" "$COURSE_VENV/bin/$t"; done
+	# The same program, as gonb-bin/gopls, ties gopls's life to the kernel's.
+	cp "$tmp/kernelgo" "$tmp/kernelgopls"
+	mv -f "$tmp/kernelgopls" "$COURSE_VENV/gonb-bin/gopls"
 	mv -f "$tmp/kernelgo" "$COURSE_VENV/gonb-bin/go"
 	rm -rf "$tmp"
 	stamp "$tools_stamp" "$tools_id"

@@ -4,11 +4,14 @@ failure a student meets (a package that does not exist, a module not in the
 build list, a compile error, a panic with its line, a %test cell), print
 exactly the same in plain GoNB and in the course's kernel. And it does skip
 `go get` for a lesson's cells (its trace says so) while still running it
-for the imports it cannot vouch for."""
+for the imports it cannot vouch for. Its other name, gonb-bin/gopls, ends
+gopls with its kernel."""
 import json
 import os
 import pathlib
 import re
+import signal
+import time
 
 import pytest
 from jupyter_client.manager import start_new_kernel
@@ -128,3 +131,67 @@ def test_go_get_is_skipped_only_where_it_can_change_nothing(both):
         assert (line == "get: skipped") == skip, f"{code!r}: {line}"
     builds = [line for line in trace.read_text().splitlines() if line.startswith(("build:", "test:"))]
     assert builds and all("-ldflags=-w" in b for b in builds), builds
+
+
+def descendants(pid: int) -> dict[int, str]:
+    """The live processes below pid: {pid: command name}."""
+    children: dict[int, list[int]] = {}
+    names = {}
+    for d in pathlib.Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+        except OSError:
+            continue
+        name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+        if rest[0] == "Z":
+            continue
+        names[int(d.name)] = name
+        children.setdefault(int(rest[1]), []).append(int(d.name))
+    out, todo = {}, [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            out[c] = names[c]
+            todo.append(c)
+    return out
+
+
+def alive(pids) -> list[int]:
+    live = []
+    for p in pids:
+        try:
+            if pathlib.Path(f"/proc/{p}/stat").read_text().split(")")[-1].split()[0] != "Z":
+                live.append(p)
+        except OSError:
+            pass
+    return live
+
+
+@pytest.mark.parametrize("how", ["killed", "shut down"])
+def test_gopls_ends_with_its_kernel(tmp_path, how):
+    """GoNB starts gopls in a process group of its own and stops it only on a
+    clean shutdown; through .venv/gonb-bin/gopls it also ends when the
+    kernel is killed (as graders and crashes do)."""
+    if not pathlib.Path("/proc/self/stat").exists():
+        pytest.skip("needs /proc")
+    km, kc = start_new_kernel(kernel_name="gonb", startup_timeout=120, cwd=str(tmp_path))
+    gonb = km.provisioner.process.pid
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and list(descendants(gonb).values()).count("gopls") < 2:
+            time.sleep(0.2)
+        # The wrapper, gopls, and gopls's own helper processes.
+        gopls = [p for p, name in descendants(gonb).items() if name == "gopls"]
+        assert len(gopls) >= 2, f"expected the gopls wrapper and gopls under GoNB: {descendants(gonb)}"
+    finally:
+        kc.stop_channels()
+        if how == "killed":
+            os.kill(gonb, signal.SIGKILL)
+            km.shutdown_kernel(now=True)
+        else:
+            km.shutdown_kernel()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and alive(gopls):
+        time.sleep(0.2)
+    assert not alive(gopls), f"gopls outlived its {how} kernel"

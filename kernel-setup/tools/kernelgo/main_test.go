@@ -28,12 +28,12 @@ func TestFindRealGoSkipsItself(t *testing.T) {
 	os.Symlink(wrapper, filepath.Join(link, "go"))
 
 	path := filepath.Join(root, "wrap") + ":" + link + "::relative:" + filepath.Dir(notExec) + ":" + filepath.Join(root, "real")
-	got, err := findRealGo(path, wrapper)
+	got, err := findReal("go", path, wrapper)
 	if err != nil || got != other {
-		t.Fatalf("findRealGo = %q, %v; want %q", got, err, other)
+		t.Fatalf("findReal = %q, %v; want %q", got, err, other)
 	}
-	if _, err := findRealGo(filepath.Join(root, "wrap"), wrapper); err == nil {
-		t.Fatal("findRealGo found a go when only the wrapper is on PATH")
+	if _, err := findReal("go", filepath.Join(root, "wrap"), wrapper); err == nil {
+		t.Fatal("findReal found a go when only the wrapper is on PATH")
 	}
 }
 

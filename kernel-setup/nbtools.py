@@ -14,6 +14,7 @@ import base64
 import copy
 import difflib
 import json
+import os
 import pathlib
 import re
 import sys
@@ -45,10 +46,24 @@ def is_lab(path: pathlib.Path) -> bool:
     return bool(LAB_NAME.match(path.name))
 
 
-def execute(nb: nbformat.NotebookNode, cwd: pathlib.Path = NOTEBOOKS, timings: list | None = None) -> nbformat.NotebookNode:
-    """Run every cell of a copy of nb top to bottom in a fresh GoNB kernel.
-    If timings is a list, the wall-clock seconds of each code cell are
-    appended to it."""
+def process_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds (user and system) used by process pid and by the children
+    it has waited for, which for a GoNB kernel are every go, compile, link
+    and cell program it ran. None where /proc is not available."""
+    try:
+        fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # After the command name: state is field 3, utime..cstime are 14..17.
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def execute(nb: nbformat.NotebookNode, cwd: pathlib.Path = NOTEBOOKS, timings: list | None = None,
+            kernel: str = KERNEL, cpu: list | None = None) -> nbformat.NotebookNode:
+    """Run every cell of a copy of nb top to bottom in a fresh GoNB kernel
+    (the kernel spec named kernel). If timings is a list, the wall-clock
+    seconds of each code cell are appended to it; if cpu is a list, the
+    kernel's CPU seconds so far (process_cpu_seconds) after each code cell."""
     nb = copy.deepcopy(nb)
     started = {}
 
@@ -58,12 +73,14 @@ def execute(nb: nbformat.NotebookNode, cwd: pathlib.Path = NOTEBOOKS, timings: l
     def on_done(cell, cell_index, execute_reply):
         if timings is not None and cell.cell_type == "code":
             timings.append(time.monotonic() - started.get(cell_index, time.monotonic()))
+        if cpu is not None and cell.cell_type == "code":
+            cpu.append(process_cpu_seconds(client.km.provisioner.process.pid))
 
     client = NotebookClient(
         nb,
         on_cell_start=on_start,
         on_cell_executed=on_done,
-        kernel_name=KERNEL,
+        kernel_name=kernel,
         timeout=CELL_TIMEOUT,
         startup_timeout=120,
         coalesce_streams=True,

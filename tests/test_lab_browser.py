@@ -1,7 +1,10 @@
 """A student's first minutes, in a real browser: JupyterLab started by
-start.sh opens a lesson, "Run All" executes every cell in the GoNB kernel,
-and the plots appear with no error output. Uses Debian's Chromium
-(/usr/bin/chromium, installed by test.sh) driven by Playwright."""
+start.sh shows no nbgrader (no Nbgrader menu, no Validate button, no
+assignment tools), opens a lesson, "Run All" executes every cell in the GoNB
+kernel, and the plots appear with no error output. Uses Debian's Chromium
+(/usr/bin/chromium, installed by test.sh) driven by Playwright. The server's
+Jupyter directories are the test's own, so the student's JupyterLab in this
+clone opens the same lesson afterwards as before."""
 import pathlib
 import shutil
 
@@ -17,12 +20,18 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+def snapshot(d: pathlib.Path) -> dict:
+    return {str(p.relative_to(d)): p.read_bytes() for p in d.rglob("*") if p.is_file()} if d.exists() else {}
+
+
 def test_run_all_cells_of_a_lesson_in_jupyterlab(tmp_path):
     assert pathlib.Path(CHROMIUM).exists(), "Chromium is missing: test.sh installs it (apt-get install chromium)"
     # Serve a copy, so that JupyterLab's autosave cannot touch the committed lesson.
     root = tmp_path / "notebooks"
     root.mkdir()
     shutil.copy(nbtools.NOTEBOOKS / LESSON, root / LESSON)
+    students_lab = nbtools.ROOT / ".jupyter" / "student" / "lab"
+    before = snapshot(students_lab)
     lab = Lab(tmp_path, "--LabApp.expose_app_in_browser=True", lessons_dir=root)
     try:
         with sync_playwright() as pw:
@@ -33,6 +42,15 @@ def test_run_all_cells_of_a_lesson_in_jupyterlab(tmp_path):
             page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget && window.jupyterapp.shell.currentWidget.sessionContext && window.jupyterapp.shell.currentWidget.sessionContext.session && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel", timeout=120_000)
             kernel = page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.name")
             assert kernel == "gonb"
+            # Student mode: none of nbgrader's instructor or assignment tools.
+            menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+            assert "Run" in menus and "Nbgrader" not in menus, menus
+            toolbar = page.locator(".jp-NotebookPanel-toolbar").inner_text()
+            assert "Validate" not in toolbar, toolbar
+            commands = page.evaluate("window.jupyterapp.commands.listCommands().filter(c => c.includes('nbgrader'))")
+            assert commands == [], commands
+            assert page.get_by_text("Create Assignment").count() == 0
+            page.screenshot(path=str(tmp_path / "student-lesson-opened.png"))
             page.evaluate("window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
             assert page.locator(".jp-OutputArea-output img").count() == 0
             page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
@@ -52,7 +70,7 @@ def test_run_all_cells_of_a_lesson_in_jupyterlab(tmp_path):
                 """() => window.jupyterapp.shell.currentWidget.content.model.sharedModel.cells
                     .filter(c => c.cell_type === 'code').map(c => c.outputs)"""
             )
-            page.screenshot(path=str(tmp_path / "lesson.png"), full_page=False)
+            page.screenshot(path=str(tmp_path / "student-lesson-ran.png"), full_page=False)
             browser.close()
         flat = [o for cell in outputs for o in cell]
         images = sum(1 for o in flat if "image/png" in o.get("data", {}))
@@ -64,3 +82,5 @@ def test_run_all_cells_of_a_lesson_in_jupyterlab(tmp_path):
         assert "E6 concurrent E4" in text
     finally:
         lab.stop()
+    assert snapshot(students_lab) == before, "the test changed the student's JupyterLab settings or workspaces"
+    print(f"screenshots: {tmp_path}/student-lesson-*.png")

@@ -25,6 +25,8 @@ course_jupyter_dirs() {
 	export JUPYTER_CONFIG_DIR="$d/config" JUPYTER_DATA_DIR="$d/data" JUPYTER_RUNTIME_DIR="$d/runtime"
 	export JUPYTERLAB_SETTINGS_DIR="$d/lab/user-settings" JUPYTERLAB_WORKSPACES_DIR="$d/lab/workspaces"
 	export IPYTHONDIR="$d/ipython"
+	# IPython (imported by Jupyter's clients) warns unless the parent exists.
+	(umask 077 && mkdir -p "$d") 2>/dev/null || true
 	unset JUPYTER_CONFIG_PATH JUPYTER_TOKEN JUPYTER_TOKEN_FILE
 }
 course_jupyter_dirs student

@@ -83,12 +83,30 @@ def execute(nb: nbformat.NotebookNode, cwd: pathlib.Path = NOTEBOOKS, timings: l
         kernel_name=kernel,
         timeout=CELL_TIMEOUT,
         startup_timeout=120,
-        coalesce_streams=True,
+        coalesce_streams=False,  # nbclient's merges every stream into its first: see merge_streams
         record_timing=False,  # wall-clock timestamps would make every run differ
         resources={"metadata": {"path": str(cwd)}},
     )
     client.execute()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
     return nb
+
+
+def merge_streams(outputs: list) -> list:
+    """Outputs with every run of consecutive stream outputs of the same name
+    merged into one, as JupyterLab shows them. Text printed after a table
+    stays after it (nbclient's coalesce_streams would move it up to the
+    cell's first text)."""
+    merged = []
+    for o in outputs:
+        if (o.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
+                and merged[-1].get("name") == o.get("name")):
+            merged[-1]["text"] += o["text"]
+        else:
+            merged.append(copy.deepcopy(o))
+    return merged
 
 
 def normalise(outputs) -> list[dict]:

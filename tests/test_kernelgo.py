@@ -13,6 +13,7 @@ import re
 import signal
 import time
 
+import nbformat
 import pytest
 from jupyter_client.manager import start_new_kernel
 
@@ -195,3 +196,24 @@ def test_gopls_ends_with_its_kernel(tmp_path, how):
     while time.monotonic() < deadline and alive(gopls):
         time.sleep(0.2)
     assert not alive(gopls), f"gopls outlived its {how} kernel"
+
+
+def test_text_and_displays_keep_their_order(tmp_path):
+    """GoNB reads a cell's stdout and its displays through two pipes; pkg/show
+    waits until GoNB has read what the cell printed before it displays, and
+    nbtools.execute merges only consecutive text. So a line printed between
+    two tables stays between them, every time."""
+    code = ('import "github.com/dslessons/course/pkg/show"\n\n%%\n'
+            'for i := 0; i < 3; i++ {\n'
+            '\tfmt.Printf("before table %d\\n", i)\n'
+            '\tshow.Err(show.Table([]string{"n"}, [][]string{{fmt.Sprint(i)}}))\n'
+            '}\n'
+            'fmt.Println("after the tables")')
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for _ in range(4)])
+    nb.metadata["kernelspec"] = {"name": "gonb", "display_name": "Go (gonb)", "language": "go"}
+    out = nbtools.execute(nb, cwd=tmp_path)
+    want = ["stream:before table 0\n", "display", "stream:before table 1\n", "display",
+            "stream:before table 2\n", "display", "stream:after the tables\n"]
+    for cell in out.cells:
+        got = [f"stream:{o['text']}" if o["output_type"] == "stream" else "display" for o in cell.outputs]
+        assert got == want

@@ -8,7 +8,9 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/dslessons/course/pkg/table"
 	"github.com/janpfeifer/gonb/gonbui"
@@ -46,9 +48,22 @@ const (
 	MaxSVGSize = 200 * vg.Centimeter
 )
 
-// Every display call waits (gonbui.Sync) until GoNB has passed the output
-// on: GoNB stops reading a cell's display pipe when the cell's program
-// exits, so output still in the pipe at exit would otherwise be lost.
+// display sends one output to the notebook, in order with the cell's text.
+// GoNB reads a cell's standard output and its displays through two pipes,
+// so a table could otherwise appear above a line printed before it: first
+// wait (at most stdoutWait) until GoNB has read what the cell printed. Then
+// wait (gonbui.Sync) until GoNB has passed the output on: GoNB stops reading
+// the display pipe when the cell's program exits, so output still in the
+// pipe at exit would otherwise be lost.
+func display(send func()) {
+	waitRead(os.Stdout, stdoutWait)
+	send()
+	gonbui.Sync()
+}
+
+// stdoutWait bounds how long a display waits for GoNB to read the cell's
+// standard output.
+const stdoutWait = 250 * time.Millisecond
 
 // InNotebook reports whether the program runs inside a GoNB cell. Display
 // functions do nothing when it is false, so lesson code runs unchanged under
@@ -116,8 +131,7 @@ func PlotSized(p *plot.Plot, width, height vg.Length) error {
 		return err
 	}
 	if InNotebook() {
-		gonbui.SendData(pngDisplay(buf.Bytes(), width, height))
-		gonbui.Sync()
+		display(func() { gonbui.SendData(pngDisplay(buf.Bytes(), width, height)) })
 	}
 	return nil
 }
@@ -155,8 +169,7 @@ func PlotSVG(p *plot.Plot, width, height vg.Length) error {
 		return err
 	}
 	if InNotebook() {
-		gonbui.DisplaySvg(buf.String())
-		gonbui.Sync()
+		display(func() { gonbui.DisplaySvg(buf.String()) })
 	}
 	return nil
 }
@@ -164,16 +177,14 @@ func PlotSVG(p *plot.Plot, width, height vg.Length) error {
 // HTML shows an HTML fragment in the notebook.
 func HTML(fragment string) {
 	if InNotebook() {
-		gonbui.DisplayHTML(fragment)
-		gonbui.Sync()
+		display(func() { gonbui.DisplayHTML(fragment) })
 	}
 }
 
 // Markdown shows Markdown text in the notebook.
 func Markdown(md string) {
 	if InNotebook() {
-		gonbui.DisplayMarkdown(md)
-		gonbui.Sync()
+		display(func() { gonbui.DisplayMarkdown(md) })
 	}
 }
 

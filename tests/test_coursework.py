@@ -142,7 +142,7 @@ def test_release_is_the_student_notebook(course, path):
     assert sum(1 for c in rel.cells if nbg(c).get("grade")) == len(exs)
 
 
-def test_solutions_pass_and_stubs_fail(course, tmp_path):
+def test_solutions_pass_and_stubs_fail(course, tmp_path, figure):
     """Every lesson, through the real autograde.sh: the instructor version
     gets full marks, the unchanged release none, each 0 with a reason."""
     subs = tmp_path / "subs"
@@ -163,7 +163,7 @@ def test_solutions_pass_and_stubs_fail(course, tmp_path):
             if k[:2] == ("stubs", p.stem) and not c["reason"].startswith("✗"):
                 problems.append(f"{p.stem} {k[2]}: a zero without a reason: {c['reason']!r}")
     assert not problems, "\n".join(problems)
-    print(f"{2 * len(LESSONS)} notebooks graded in {seconds:.0f} s")
+    figure(f"solutions and stubs of {len(LESSONS)} notebooks: {2 * len(LESSONS)} notebooks graded in {seconds:.0f} s")
 
 
 # ---- attacks on the pilot lesson ------------------------------------------------------
@@ -311,7 +311,7 @@ func init() {
 }
 
 
-def test_attacks_score_zero_and_harm_nothing(course, tmp_path):
+def test_attacks_score_zero_and_harm_nothing(course, tmp_path, figure):
     src, rel = read(course, "source", PILOT), read(course, "release", PILOT)
     right = answers_of(src)
     subs, out = tmp_path / "subs", tmp_path / "out"
@@ -387,7 +387,7 @@ def test_attacks_score_zero_and_harm_nothing(course, tmp_path):
         assert secret not in feedback and secret not in graded, secret
     # Grading took bounded time despite the memory and process hog.
     times = {s: float(row["grading_seconds"]) for (s, _), row in scores.items()}
-    print(f"grading seconds per submission: {times}; total {seconds:.0f} s")
+    figure(f"attacks: grading seconds per submission {times}; total {seconds:.0f} s")
     assert max(times.values()) < 8 * TIME_LIMIT
 
 
@@ -470,7 +470,7 @@ def test_check_names():
 # ---- a class ------------------------------------------------------------------------------
 
 
-def test_a_class_of_twenty(course, tmp_path):
+def test_a_class_of_twenty(course, tmp_path, figure):
     """20 generated students, each exercise right with probability 0.7:
     every score as generated. Prints the timing."""
     src, rel = read(course, "source", PILOT), read(course, "release", PILOT)
@@ -487,7 +487,7 @@ def test_a_class_of_twenty(course, tmp_path):
     got = {s: float(row["score"]) for (s, _), row in scores.items()}
     assert got == {s: float(v) for s, v in expected.items()}
     per = sorted(float(row["grading_seconds"]) for row in scores.values())
-    print(f"class of 20: {seconds:.0f} s in all, {20 / seconds * 60:.1f} notebooks per minute, "
+    figure(f"class of 20 (-j {os.cpu_count() or 2}): {seconds:.0f} s in all, {20 / seconds * 60:.1f} notebooks per minute, "
           f"median {per[10]:.1f} s per notebook, slowest {per[-1]:.1f} s")
 
 

@@ -89,7 +89,7 @@ func TestNotebooksLinkOnlyToExistingLessons(t *testing.T) {
 			continue
 		}
 		require.NoError(t, err)
-		for _, m := range regexp.MustCompile(`\b\d\d-[a-z0-9-]+\.ipynb`).FindAllString(string(b), -1) {
+		for _, m := range regexp.MustCompile(`\b(?:lab-)?\d\d-[a-z0-9-]+\.ipynb`).FindAllString(string(b), -1) {
 			assert.Contains(t, have, m, "%s mentions %s, which does not exist", nb, m)
 		}
 	}

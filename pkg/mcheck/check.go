@@ -73,6 +73,13 @@ type Options struct {
 	// Faults are the fault budgets; the zero value is a network that
 	// reorders messages but loses, duplicates and crashes nothing.
 	Faults Faults
+	// Isolated cuts every link: each message sent is lost at once, so
+	// nodes run alone on their starts and timers. An invariant then
+	// checks that a node learns nothing it could only learn from a
+	// message, which catches nodes that talk through shared memory
+	// (package-level variables, one node's pointer into another)
+	// instead of the network. Transcripts still show the sends.
+	Isolated bool
 	// MaxCopies bounds the identical copies of one message on one link
 	// in flight (default 2, at most 255). A send that would exceed it is
 	// absorbed, as if it were one of the copies already in flight. It

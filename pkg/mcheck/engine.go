@@ -381,9 +381,13 @@ func (e *engine) outputs(l uint32) []any {
 }
 
 // merge returns, in e.netBuf, the network net without its element at
-// index drop (none if drop < 0) plus the envelopes add, keeping at most
-// MaxCopies copies of each envelope.
+// index drop (none if drop < 0) plus the envelopes add (none when the
+// options isolate the nodes), keeping at most MaxCopies copies of each
+// envelope.
 func (e *engine) merge(net []uint32, drop int, add []uint32) []uint32 {
+	if e.opt.Isolated {
+		add = nil // every link is cut: what is sent is lost
+	}
 	out := e.netBuf[:0]
 	switch {
 	case len(add) == 0: // the common cases first

@@ -81,6 +81,10 @@ type Scenario struct {
 	Seed     uint64
 	// MaxStates bounds the search (0: DefaultMaxStates).
 	MaxStates int
+	// Isolated cuts every link: no node may then become leader (it
+	// catches nodes that vote through shared memory). Runs are bounded
+	// by MaxDepth.
+	Isolated bool
 }
 
 func (s Scenario) ids() []netsim.NodeID {
@@ -128,6 +132,8 @@ func Hidden(rng *rand.Rand) []exercise.Scenario[Scenario] {
 			In: Scenario{Nodes: 5, Down: 2, MaxTerm: 1, MaxDepth: 10, Goal: Elected, Seed: seed()}, Options: Options},
 		{Name: "3 nodes: some run of up to 9 steps elects a new leader after the first one crashed",
 			In: Scenario{Nodes: 3, Crash: 1, MaxTerm: 2, MaxDepth: 9, Goal: Takeover, Seed: seed()}, Options: Options},
+		{Name: "3 nodes, every link cut, runs of up to 9 steps: no node may become leader",
+			In: Scenario{Nodes: 3, Isolated: true, MaxDepth: 9, Seed: seed()}, Options: Options},
 	}
 }
 
@@ -150,6 +156,10 @@ func Options(s Scenario) mcheck.Options {
 	states := s.MaxStates
 	if states == 0 {
 		states = DefaultMaxStates
+	}
+	if s.Isolated {
+		return labkit.IsolationOptions(labkit.Isolation(s.ids(), func(any) bool { return true },
+			"a leader needs votes from a majority, and no vote can reach it"), s.MaxDepth, states)
 	}
 	o := mcheck.Options{
 		Faults:    mcheck.Faults{Loss: s.Loss, Duplicate: s.Duplicate, Crash: s.Crash},

@@ -59,6 +59,9 @@ type Scenario struct {
 	Within    int // all delivered within this many fault-free steps
 	Seed      uint64
 	MaxStates int
+	// Isolated cuts every link: R must then deliver nothing (it catches
+	// nodes that pass messages through shared memory).
+	Isolated bool
 }
 
 // Lesson holds the lab's exercise.
@@ -94,6 +97,8 @@ func Hidden(rng *rand.Rand) []exercise.Scenario[Scenario] {
 			In: Scenario{Msgs: pick(4, true), Loss: 1, Duplicate: 1, Within: 20, Seed: seed()}, Options: Options},
 		{Name: "2 messages, the link loses up to 4",
 			In: Scenario{Msgs: pick(2, false), Loss: 4, Within: 12, Seed: seed()}, Options: Options},
+		{Name: "3 messages, every link cut: R must deliver nothing",
+			In: Scenario{Msgs: pick(3, false), Isolated: true, Seed: seed()}, Options: Options},
 	}
 }
 
@@ -110,6 +115,7 @@ func hasRepeat(s []string) bool {
 const (
 	DefaultMaxStates = 3_000_000
 	maxTime          = 60 * time.Second
+	isolationDepth   = 16
 )
 
 // Options are the properties and bounds of a scenario's search: the
@@ -119,6 +125,9 @@ func Options(s Scenario) mcheck.Options {
 	states := s.MaxStates
 	if states == 0 {
 		states = DefaultMaxStates
+	}
+	if s.Isolated {
+		return labkit.IsolationOptions(labkit.Isolation([]netsim.NodeID{ReceiverID}, func(any) bool { return true }, "a delivery"), isolationDepth, states)
 	}
 	return mcheck.Options{
 		Invariants: []mcheck.Invariant{InOrderOnce(s.Msgs)},

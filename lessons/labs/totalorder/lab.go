@@ -27,6 +27,10 @@ type Scenario struct {
 	Duplicate  int // messages the network may duplicate
 	Seed       uint64
 	MaxStates  int
+	// Isolated cuts every link: no member may then deliver anything,
+	// not even its own broadcasts, which wait for the others (it catches
+	// members that order through shared memory).
+	Isolated bool
 }
 
 // Limits of a scenario.
@@ -251,6 +255,10 @@ func Options(s Scenario) mcheck.Options {
 	if max == 0 {
 		max = DefaultMaxStates
 	}
+	if s.Isolated {
+		return labkit.IsolationOptions(labkit.Isolation(Members(len(s.Broadcasts)), func(any) bool { return true },
+			"a delivery, which waits for a later timestamp from every other member"), s.Within(), max)
+	}
 	return mcheck.Options{
 		Invariants: []mcheck.Invariant{Integrity(s), SameOrder()},
 		Liveness:   &mcheck.Liveness{Goal: AllDelivered(s), Within: s.Within()},
@@ -303,6 +311,7 @@ func Hidden(rng *rand.Rand) []exercise.Scenario[Scenario] {
 		sc("3 members, one broadcasts twice, the network duplicates up to 1", Scenario{Broadcasts: one, Duplicate: 1}),
 		sc("2 members, five broadcasts, the network duplicates up to 1", Scenario{Broadcasts: five, Duplicate: 1}),
 		sc("3 members, two of them broadcast once, the network duplicates up to 1", Scenario{Broadcasts: two(), Duplicate: 1}),
+		sc("3 members, each broadcasts once, every link cut: nobody may deliver", Scenario{Broadcasts: []int{1, 1, 1}, Isolated: true}),
 	}
 }
 

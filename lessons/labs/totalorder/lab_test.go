@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dslessons/course/lessons/labs/internal/labkit"
 	"github.com/dslessons/course/lessons/labs/totalorder"
 	"github.com/dslessons/course/pkg/exercise"
 	"github.com/dslessons/course/pkg/mcheck"
@@ -114,8 +115,8 @@ func TestWrongAnswers(t *testing.T) {
 
 func TestHiddenScenarios(t *testing.T) {
 	a, b := scenarios(1)[1:], scenarios(1)[1:]
-	if len(a) != 4 {
-		t.Fatalf("%d hidden scenarios, want 4", len(a))
+	if len(a) != 5 || !a[4].In.Isolated {
+		t.Fatalf("%d hidden scenarios, want 4 and the isolation scenario last", len(a))
 	}
 	silent := map[string]bool{}
 	for i := range a {
@@ -309,5 +310,28 @@ func TestShowContinuesALivenessViolation(t *testing.T) {
 		if !strings.Contains(buf.String(), fmt.Sprintf("goes on from step %d without faults", r.Step())) {
 			t.Fatalf("%v: %q", c.bug, buf.String())
 		}
+	}
+}
+
+// The isolation scenario: a member that delivers without hearing from
+// the others (the starter delivers its own broadcast at once, as would a
+// member that orders through shared memory) is caught with the isolation
+// hint; the reference passes.
+func TestIsolationScenario(t *testing.T) {
+	sc := scenarios(1)[5]
+	if !sc.In.Isolated {
+		t.Fatalf("the last hidden scenario is %q, not the isolation scenario", sc.Name)
+	}
+	_, r, err := totalorder.Lab.Search(starter, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := totalorder.Judge(sc.In, r)
+	if r.Outcome != mcheck.Violated || r.Property != labkit.IsolationName || v.Hint != labkit.IsolationHint {
+		t.Fatalf("the starter's early delivery was not caught: %v %+v", r, v)
+	}
+	_, r, err = totalorder.Lab.Search(reference, sc)
+	if err != nil || r.Outcome != mcheck.Passed {
+		t.Fatalf("the reference fails the isolation scenario: %v %v", r, err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dslessons/course/lessons/labs/internal/labkit"
 	"github.com/dslessons/course/pkg/exercise"
 	"github.com/dslessons/course/pkg/mcheck"
 	"github.com/dslessons/course/pkg/netsim"
@@ -127,6 +128,10 @@ type Scenario struct {
 	Seed     uint64
 	// MaxStates bounds the search (0: DefaultMaxStates).
 	MaxStates int
+	// Isolated cuts every link: nobody may then commit (it catches nodes
+	// that learn votes or the decision through shared memory). Runs are
+	// bounded by Within steps.
+	Isolated bool
 }
 
 // Lesson holds the lab's exercise.
@@ -158,6 +163,8 @@ func Hidden(rng *rand.Rand) []exercise.Scenario[Scenario] {
 			In: Scenario{Participants: 2, Crash: 2, Within: 12, Seed: seed()}, Options: Options},
 		{Name: "2 participants, up to 1 message lost, 1 duplicated and 1 crash",
 			In: Scenario{Participants: 2, Loss: 1, Duplicate: 1, Crash: 1, Within: 12, Seed: seed()}, Options: Options},
+		{Name: "2 participants, every link cut, runs of up to 16 steps: nobody may commit",
+			In: Scenario{Participants: 2, Isolated: true, Within: 16, Seed: seed()}, Options: Options},
 	}
 }
 
@@ -191,6 +198,11 @@ func Options(s Scenario) mcheck.Options {
 	states := s.MaxStates
 	if states == 0 {
 		states = DefaultMaxStates
+	}
+	if s.Isolated {
+		ids := append([]netsim.NodeID{Coordinator}, participantIDs(s.Participants)...)
+		return labkit.IsolationOptions(labkit.Isolation(ids, func(o any) bool { return o == Commit },
+			"a commit needs every participant's yes vote, and no vote can get through"), s.Within, states)
 	}
 	goal := Decide
 	if s.Blocking {
@@ -425,6 +437,8 @@ func Judge(s Scenario, r *mcheck.Report) exercise.Verdict {
 		v := exercise.Verdict{Why: fmt.Sprintf("%q fails after step %d of the run shown: %s", r.Property, r.Step(), r.Detail), Case: r.String()}
 		crashes := crashed(r.Schedule)
 		switch {
+		case r.Property == labkit.IsolationName:
+			v.Hint = labkit.IsolationHint
 		case strings.Contains(r.Detail, "output only"):
 			v.Hint = hintOutput
 		case r.Property == AtomicityName && slices.Contains(crashes, Coordinator):

@@ -11,7 +11,9 @@ import (
 	"testing"
 
 	"github.com/dslessons/course/lessons/labs/election"
+	"github.com/dslessons/course/lessons/labs/internal/labkit"
 	"github.com/dslessons/course/lessons/labs/internal/labtest"
+	"github.com/dslessons/course/pkg/exercise"
 	"github.com/dslessons/course/pkg/mcheck"
 	"github.com/dslessons/course/pkg/netsim"
 )
@@ -211,5 +213,49 @@ func TestTermOf(t *testing.T) {
 	}
 	if _, ok := election.TermOf("ping"); ok {
 		t.Error("a string has no term")
+	}
+}
+
+// claimed is what the cheat below shares: which terms some node already
+// took, in memory every node of the process sees.
+var claimed = map[int]bool{}
+
+// sharedMemoryNode elects itself in term 1 if no other node has, by
+// reading and writing claimed instead of asking for votes.
+type sharedMemoryNode struct{ Leader bool }
+
+func (n *sharedMemoryNode) Handle(ctx *netsim.Context, ev netsim.Event) {
+	if ev.Kind == netsim.Start && !n.Leader && (!claimed[1] || ctx.Self() == election.NodeID(1)) {
+		claimed[1] = true
+		n.Leader = true
+		ctx.Output(election.Leader{Term: 1})
+	}
+}
+
+// A node that takes the lead through shared memory is caught by the
+// grader's isolation scenario, with the hint that says why.
+func TestSharedMemoryCheatFails(t *testing.T) {
+	cheat := func() netsim.Node { return &sharedMemoryNode{} }
+	var isolated []exercise.Scenario[election.Scenario]
+	for _, sc := range election.Lab.Scenarios(true, 1) {
+		if sc.In.Isolated {
+			isolated = append(isolated, sc)
+		}
+	}
+	if len(isolated) != 1 {
+		t.Fatalf("want one isolation scenario among the hidden ones, got %d", len(isolated))
+	}
+	_, r, err := election.Lab.Search(cheat, isolated[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := election.Judge(isolated[0].In, r)
+	if r.Outcome != mcheck.Violated || r.Property != labkit.IsolationName || v.Hint != labkit.IsolationHint {
+		t.Fatalf("the cheat was not caught: %v %+v", r, v)
+	}
+	// The reference passes it exhaustively within its bound.
+	_, r, err = election.Lab.Search(newReference, isolated[0])
+	if err != nil || r.Outcome != mcheck.Passed {
+		t.Fatalf("the reference fails the isolation scenario: %v %v", r, err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/dslessons/course/lessons/labs/exactlyonce"
+	"github.com/dslessons/course/lessons/labs/internal/labkit"
 	"github.com/dslessons/course/lessons/labs/internal/labtest"
 	"github.com/dslessons/course/pkg/mcheck"
 	"github.com/dslessons/course/pkg/netsim"
@@ -215,5 +216,41 @@ func TestOutputsArePayloads(t *testing.T) {
 	v := exactlyonce.Lab.VerdictOf(withReceiver(func() netsim.Node { return wrongType{} }), false, 1)
 	if v.Passed || !strings.Contains(v.Why, "output the payload") || !strings.Contains(v.Hint, "ctx.Output(d.Val)") {
 		t.Fatalf("%+v", v)
+	}
+}
+
+// whisper is how the cheat below passes messages: memory the sender and
+// the receiver share, not the network.
+var whisper []string
+
+type whisperSender struct{ Msgs []string }
+
+func (s *whisperSender) Handle(ctx *netsim.Context, ev netsim.Event) {}
+
+type whisperReceiver struct{ Done bool }
+
+func (r *whisperReceiver) Handle(ctx *netsim.Context, ev netsim.Event) {
+	if ev.Kind == netsim.Start && !r.Done {
+		r.Done = true
+		for _, m := range whisper {
+			ctx.Output(m)
+		}
+	}
+}
+
+// A receiver that reads the messages from a package-level variable the
+// sender's constructor filled passes the notebook's check, but not the
+// grader's isolation scenario.
+func TestSharedMemoryCheatFails(t *testing.T) {
+	cheat := exactlyonce.Nodes{
+		Sender:   func(msgs []string) netsim.Node { whisper = msgs; return &whisperSender{Msgs: msgs} },
+		Receiver: func() netsim.Node { return &whisperReceiver{} },
+	}
+	if v := exactlyonce.Lab.VerdictOf(cheat, false, 1); !v.Passed {
+		t.Fatalf("the cheat should pass the visible check (that is what makes it a cheat): %+v", v)
+	}
+	v := exactlyonce.Lab.VerdictOf(cheat, true, 1)
+	if v.Passed || !strings.Contains(v.Why, labkit.IsolationName) || v.Hint != labkit.IsolationHint {
+		t.Fatalf("the cheat was not caught by the isolation scenario: %+v", v)
 	}
 }

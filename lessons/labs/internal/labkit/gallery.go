@@ -83,8 +83,11 @@ func Judge(r *mcheck.Report, hint func(*mcheck.Report) string, limitHint string)
 
 // Violation is a lab's verdict on a search that found a violation: the
 // property, the step after which it fails and why, the report as the
-// case, and the lab's hint.
+// case, and the lab's hint (IsolationHint for the isolation property).
 func Violation(r *mcheck.Report, hint string) exercise.Verdict {
+	if r.Property == IsolationName {
+		hint = IsolationHint
+	}
 	return exercise.Verdict{Why: fmt.Sprintf("%q fails after step %d of the run shown: %s", r.Property, r.Step(), r.Detail),
 		Hint: hint, Case: r.String()}
 }

@@ -12,8 +12,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dslessons/course/lessons/labs/internal/labkit"
 	"github.com/dslessons/course/lessons/labs/internal/labtest"
 	"github.com/dslessons/course/lessons/labs/twophase"
+	"github.com/dslessons/course/pkg/exercise"
 	"github.com/dslessons/course/pkg/mcheck"
 	"github.com/dslessons/course/pkg/netsim"
 )
@@ -346,5 +348,73 @@ func TestTryBadOutput(t *testing.T) {
 	run, err := twophase.Try(n, twophase.DefaultNetwork())
 	if err != nil || len(run.Violations) != 1 || !strings.Contains(run.Violations[0], `co output "done"`) {
 		t.Fatalf("%v %v", run, err)
+	}
+}
+
+// canCommit is what the cheat below shares: every participant's ability
+// to commit, recorded by the constructors, in memory all nodes see.
+var canCommit []bool
+
+func sharedDecision() twophase.Outcome {
+	for _, ok := range canCommit {
+		if !ok {
+			return twophase.Abort
+		}
+	}
+	return twophase.Commit
+}
+
+type cheatCoordinator struct{ Done bool }
+
+func (c *cheatCoordinator) Handle(ctx *netsim.Context, ev netsim.Event) {
+	if ev.Kind == netsim.Start && !c.Done {
+		c.Done = true
+		ctx.Output(sharedDecision())
+	}
+}
+
+type cheatParticipant struct {
+	CanCommit, Done bool
+}
+
+func (p *cheatParticipant) Handle(ctx *netsim.Context, ev netsim.Event) {
+	if ev.Kind == netsim.Start && !p.Done {
+		p.Done = true
+		ctx.Send(twophase.Coordinator, twophase.Vote{Yes: p.CanCommit})
+		ctx.Output(sharedDecision())
+	}
+}
+
+// Nodes that decide from what the constructors wrote into shared memory,
+// each voting as it should, are caught by the grader's isolation
+// scenario; the reference passes it.
+func TestSharedMemoryCheatFails(t *testing.T) {
+	cheat := twophase.Nodes{
+		Coordinator: func([]netsim.NodeID) netsim.Node { canCommit = nil; return &cheatCoordinator{} },
+		Participant: func(ok bool) netsim.Node {
+			canCommit = append(canCommit, ok)
+			return &cheatParticipant{CanCommit: ok}
+		},
+	}
+	var sc *exercise.Scenario[twophase.Scenario]
+	for _, s := range twophase.Lab.Scenarios(true, 1) {
+		if s.In.Isolated {
+			sc = &s
+		}
+	}
+	if sc == nil {
+		t.Fatal("no isolation scenario among the hidden ones")
+	}
+	_, r, err := twophase.Lab.Search(cheat, *sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := twophase.Judge(sc.In, r)
+	if r.Outcome != mcheck.Violated || r.Property != labkit.IsolationName || v.Hint != labkit.IsolationHint {
+		t.Fatalf("the cheat was not caught: %v %+v", r, v)
+	}
+	_, r, err = twophase.Lab.Search(reference, *sc)
+	if err != nil || r.Outcome != mcheck.Passed {
+		t.Fatalf("the reference fails the isolation scenario: %v %v", r, err)
 	}
 }

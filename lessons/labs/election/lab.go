@@ -84,7 +84,10 @@ type Scenario struct {
 	// Isolated cuts every link: no node may then become leader (it
 	// catches nodes that vote through shared memory). Runs are bounded
 	// by MaxDepth.
-	Isolated bool
+	// The judge keeps it to itself (not in the JSON sent to the
+	// student's process), and the other fields look like another
+	// hidden scenario's, so that nodes cannot tell the cut is coming.
+	Isolated bool `json:"-"`
 }
 
 func (s Scenario) ids() []netsim.NodeID {
@@ -133,7 +136,7 @@ func Hidden(rng *rand.Rand) []exercise.Scenario[Scenario] {
 		{Name: "3 nodes: some run of up to 9 steps elects a new leader after the first one crashed",
 			In: Scenario{Nodes: 3, Crash: 1, MaxTerm: 2, MaxDepth: 9, Goal: Takeover, Seed: seed()}, Options: Options},
 		{Name: "3 nodes, every link cut, runs of up to 9 steps: no node may become leader",
-			In: Scenario{Nodes: 3, Isolated: true, MaxDepth: 9, Seed: seed()}, Options: Options},
+			In: Scenario{Nodes: 3, MaxTerm: 2, MaxDepth: 9, Isolated: true, Seed: seed()}, Options: Options},
 	}
 }
 

@@ -61,7 +61,10 @@ type Scenario struct {
 	MaxStates int
 	// Isolated cuts every link: R must then deliver nothing (it catches
 	// nodes that pass messages through shared memory).
-	Isolated bool
+	// The judge keeps it to itself (not in the JSON sent to the
+	// student's process), and the other fields look like another
+	// hidden scenario's, so that nodes cannot tell the cut is coming.
+	Isolated bool `json:"-"`
 }
 
 // Lesson holds the lab's exercise.
@@ -98,7 +101,7 @@ func Hidden(rng *rand.Rand) []exercise.Scenario[Scenario] {
 		{Name: "2 messages, the link loses up to 4",
 			In: Scenario{Msgs: pick(2, false), Loss: 4, Within: 12, Seed: seed()}, Options: Options},
 		{Name: "3 messages, every link cut: R must deliver nothing",
-			In: Scenario{Msgs: pick(3, false), Isolated: true, Seed: seed()}, Options: Options},
+			In: Scenario{Msgs: pick(3, false), Loss: 2, Duplicate: 1, Within: 16, Isolated: true, Seed: seed()}, Options: Options},
 	}
 }
 

@@ -30,7 +30,10 @@ type Scenario struct {
 	// Isolated cuts every link: no member may then deliver anything,
 	// not even its own broadcasts, which wait for the others (it catches
 	// members that order through shared memory).
-	Isolated bool
+	// The judge keeps it to itself (not in the JSON sent to the
+	// student's process), and the other fields look like another
+	// hidden scenario's, so that nodes cannot tell the cut is coming.
+	Isolated bool `json:"-"`
 }
 
 // Limits of a scenario.
@@ -311,7 +314,7 @@ func Hidden(rng *rand.Rand) []exercise.Scenario[Scenario] {
 		sc("3 members, one broadcasts twice, the network duplicates up to 1", Scenario{Broadcasts: one, Duplicate: 1}),
 		sc("2 members, five broadcasts, the network duplicates up to 1", Scenario{Broadcasts: five, Duplicate: 1}),
 		sc("3 members, two of them broadcast once, the network duplicates up to 1", Scenario{Broadcasts: two(), Duplicate: 1}),
-		sc("3 members, each broadcasts once, every link cut: nobody may deliver", Scenario{Broadcasts: []int{1, 1, 1}, Isolated: true}),
+		sc("3 members, two of them broadcast once, every link cut: nobody may deliver", Scenario{Broadcasts: two(), Isolated: true}),
 	}
 }
 

@@ -131,7 +131,10 @@ type Scenario struct {
 	// Isolated cuts every link: nobody may then commit (it catches nodes
 	// that learn votes or the decision through shared memory). Runs are
 	// bounded by Within steps.
-	Isolated bool
+	// The judge keeps it to itself (not in the JSON sent to the
+	// student's process), and the other fields look like another
+	// hidden scenario's, so that nodes cannot tell the cut is coming.
+	Isolated bool `json:"-"`
 }
 
 // Lesson holds the lab's exercise.
@@ -163,8 +166,8 @@ func Hidden(rng *rand.Rand) []exercise.Scenario[Scenario] {
 			In: Scenario{Participants: 2, Crash: 2, Within: 12, Seed: seed()}, Options: Options},
 		{Name: "2 participants, up to 1 message lost, 1 duplicated and 1 crash",
 			In: Scenario{Participants: 2, Loss: 1, Duplicate: 1, Crash: 1, Within: 12, Seed: seed()}, Options: Options},
-		{Name: "2 participants, every link cut, runs of up to 16 steps: nobody may commit",
-			In: Scenario{Participants: 2, Isolated: true, Within: 16, Seed: seed()}, Options: Options},
+		{Name: "2 participants, every link cut, runs of up to 12 steps: nobody may commit",
+			In: Scenario{Participants: 2, Crash: 2, Within: 12, Isolated: true, Seed: seed()}, Options: Options},
 	}
 }
 

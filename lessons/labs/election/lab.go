@@ -122,7 +122,7 @@ var (
 // goes wrong), nodes that are down, a leader that crashes, other seeds.
 func Hidden(rng *rand.Rand) []exercise.Scenario[Scenario] {
 	seed := func() uint64 { return rng.Uint64N(1000) + 2 }
-	return []exercise.Scenario[Scenario]{
+	return labkit.PlaceLast(rng, []exercise.Scenario[Scenario]{
 		{Name: "3 nodes, up to 2 messages lost and 1 crash, terms up to 1",
 			In: Scenario{Nodes: 3, Loss: 2, Crash: 1, MaxTerm: 1, Within: 10, Seed: seed()}, Options: Options},
 		{Name: "3 nodes, up to 1 message lost and 1 duplicated, terms up to 1",
@@ -137,7 +137,7 @@ func Hidden(rng *rand.Rand) []exercise.Scenario[Scenario] {
 			In: Scenario{Nodes: 3, Crash: 1, MaxTerm: 2, MaxDepth: 9, Goal: Takeover, Seed: seed()}, Options: Options},
 		{Name: "3 nodes, every link cut, runs of up to 9 steps: no node may become leader",
 			In: Scenario{Nodes: 3, MaxTerm: 2, MaxDepth: 9, Isolated: true, Seed: seed()}, Options: Options},
-	}
+	})
 }
 
 // Search limits of every scenario.

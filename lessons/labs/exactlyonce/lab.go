@@ -93,7 +93,7 @@ func Hidden(rng *rand.Rand) []exercise.Scenario[Scenario] {
 		return out
 	}
 	seed := func() uint64 { return rng.Uint64N(1000) + 2 }
-	return []exercise.Scenario[Scenario]{
+	return labkit.PlaceLast(rng, []exercise.Scenario[Scenario]{
 		{Name: "3 messages, the link loses up to 2 and duplicates up to 1",
 			In: Scenario{Msgs: pick(3, false), Loss: 2, Duplicate: 1, Within: 16, Seed: seed()}, Options: Options},
 		{Name: "4 messages, some with the same payload, the link loses up to 1 and duplicates up to 1",
@@ -102,7 +102,7 @@ func Hidden(rng *rand.Rand) []exercise.Scenario[Scenario] {
 			In: Scenario{Msgs: pick(2, false), Loss: 4, Within: 12, Seed: seed()}, Options: Options},
 		{Name: "3 messages, every link cut: R must deliver nothing",
 			In: Scenario{Msgs: pick(3, false), Loss: 2, Duplicate: 1, Within: 16, Isolated: true, Seed: seed()}, Options: Options},
-	}
+	})
 }
 
 func hasRepeat(s []string) bool {

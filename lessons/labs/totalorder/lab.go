@@ -309,13 +309,13 @@ func Hidden(rng *rand.Rand) []exercise.Scenario[Scenario] {
 		s.Seed = seed()
 		return exercise.Scenario[Scenario]{Name: name, In: s, Options: Options}
 	}
-	return []exercise.Scenario[Scenario]{
+	return labkit.PlaceLast(rng, []exercise.Scenario[Scenario]{
 		sc("3 members, two of them broadcast once", Scenario{Broadcasts: two()}),
 		sc("3 members, one broadcasts twice, the network duplicates up to 1", Scenario{Broadcasts: one, Duplicate: 1}),
 		sc("2 members, five broadcasts, the network duplicates up to 1", Scenario{Broadcasts: five, Duplicate: 1}),
 		sc("3 members, two of them broadcast once, the network duplicates up to 1", Scenario{Broadcasts: two(), Duplicate: 1}),
 		sc("3 members, two of them broadcast once, every link cut: nobody may deliver", Scenario{Broadcasts: two(), Isolated: true}),
-	}
+	})
 }
 
 // Judge turns a search's report into a verdict with a hint for the

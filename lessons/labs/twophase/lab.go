@@ -155,7 +155,7 @@ var Visible = exercise.Scenario[Scenario]{
 func Hidden(rng *rand.Rand) []exercise.Scenario[Scenario] {
 	seed := func() uint64 { return rng.Uint64N(1000) + 2 }
 	no := rng.IntN(3) + 1
-	return []exercise.Scenario[Scenario]{
+	return labkit.PlaceLast(rng, []exercise.Scenario[Scenario]{
 		{Name: "3 participants, up to 1 crash",
 			In: Scenario{Participants: 3, Crash: 1, Within: 16, Seed: seed()}, Options: Options},
 		{Name: "3 participants, up to 1 message lost",
@@ -168,7 +168,7 @@ func Hidden(rng *rand.Rand) []exercise.Scenario[Scenario] {
 			In: Scenario{Participants: 2, Loss: 1, Duplicate: 1, Crash: 1, Within: 12, Seed: seed()}, Options: Options},
 		{Name: "2 participants, every link cut, runs of up to 12 steps: nobody may commit",
 			In: Scenario{Participants: 2, Crash: 2, Within: 12, Isolated: true, Seed: seed()}, Options: Options},
-	}
+	})
 }
 
 // Search limits of every scenario.

@@ -1,9 +1,12 @@
 package labkit
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/dslessons/course/pkg/exercise"
 	"github.com/dslessons/course/pkg/mcheck"
 	"github.com/dslessons/course/pkg/netsim"
 )
@@ -220,5 +223,39 @@ func TestContinue(t *testing.T) {
 	}
 	if _, _, err := Continue(p, mcheck.Schedule{{Kind: mcheck.Deliver, Node: "B", From: "A", Msg: "nope"}}, 5, InTurn); err == nil {
 		t.Fatal("a schedule that does not replay is an error")
+	}
+}
+
+// PlaceLast keeps every scenario once, and where the last one lands
+// depends on the seed: over many seeds, every place.
+func TestPlaceLast(t *testing.T) {
+	list := []exercise.Scenario[int]{{Name: "a"}, {Name: "b"}, {Name: "c"}, {Name: "cut"}}
+	places := map[int]bool{}
+	for seed := uint64(1); seed <= 50; seed++ {
+		got := PlaceLast(rand.New(rand.NewPCG(seed, 0)), list)
+		var names, rest []string
+		for i, sc := range got {
+			names = append(names, sc.Name)
+			if sc.Name == "cut" {
+				places[i] = true
+			} else {
+				rest = append(rest, sc.Name)
+			}
+		}
+		if len(got) != 4 || !slices.Equal(rest, []string{"a", "b", "c"}) {
+			t.Fatalf("seed %d: %v", seed, names)
+		}
+		again := PlaceLast(rand.New(rand.NewPCG(seed, 0)), list)
+		for i := range got {
+			if got[i].Name != again[i].Name {
+				t.Fatalf("seed %d: two orders from one seed", seed)
+			}
+		}
+	}
+	if len(places) != 4 {
+		t.Fatalf("the last scenario landed only at %v", places)
+	}
+	if list[3].Name != "cut" {
+		t.Fatal("PlaceLast changed its argument")
 	}
 }

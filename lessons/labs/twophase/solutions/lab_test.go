@@ -326,17 +326,28 @@ func TestName(t *testing.T) {
 
 // The state counts the notebook quotes.
 func TestStateCounts(t *testing.T) {
-	scs := twophase.Lab.Scenarios(true, 1)
+	scs := map[string]exercise.Scenario[twophase.Scenario]{}
+	for _, sc := range twophase.Lab.Scenarios(true, 1) {
+		scs[sc.Name] = sc
+	}
+	const (
+		visible = "2 participants, up to 1 crash"
+		crash3  = "3 participants, up to 1 crash"
+		mixed   = "2 participants, up to 1 message lost, 1 duplicated and 1 crash"
+	)
 	for _, c := range []struct {
 		nodes  twophase.Nodes
-		sc     int // index in scs
+		sc     string
 		states int
 	}{
-		{reference, 0, 3074},
-		{untidyNodes, 0, 22_747},
-		{reference, 1, 70_070},
-		{reference, 5, 179_746},
+		{reference, visible, 3074},
+		{untidyNodes, visible, 22_747},
+		{reference, crash3, 70_070},
+		{reference, mixed, 179_746},
 	} {
+		if _, ok := scs[c.sc]; !ok {
+			t.Fatalf("no scenario %q", c.sc)
+		}
 		_, r, err := twophase.Lab.Search(c.nodes, scs[c.sc])
 		if err != nil {
 			t.Fatal(err)

@@ -196,7 +196,10 @@ func (e *Model[F, S]) Check(answer F) bool {
 		}
 		return false
 	}
-	return report(e.lesson.ID, e.name, Right())
+	ok := report(e.lesson.ID, e.name, Right())
+	fmt.Fprintln(stdout(), Wrap("  The grader also searches scenarios you do not see (larger bounds, other seeds): "+
+		"try your nodes with other settings in the try-it cell too.", LineWidth, "  "))
+	return ok
 }
 
 // ---- under the grader ---------------------------------------------------------------------

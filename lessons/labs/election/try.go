@@ -85,6 +85,11 @@ func latestLeader(outs []netsim.Output) (netsim.NodeID, int) {
 
 // Try runs newNode's nodes on the network n.
 func Try(newNode func() netsim.Node, n Network) (*Run, error) {
+	return labkit.Bounded("election", labkit.TryLimit, func() (*Run, error) { return try(newNode, n) })
+}
+
+// try is Try without its bound on real time.
+func try(newNode func() netsim.Node, n Network) (*Run, error) {
 	if err := n.validate(); err != nil {
 		return nil, err
 	}

@@ -64,6 +64,11 @@ type Run struct {
 // and no other: it stops losing messages at n.Heal, and the run ends at
 // n.Until.
 func Try(nodes Nodes, n Network) (*Run, error) {
+	return labkit.Bounded("exactlyonce", labkit.TryLimit, func() (*Run, error) { return try(nodes, n) })
+}
+
+// try is Try without its bound on real time.
+func try(nodes Nodes, n Network) (*Run, error) {
 	if err := n.validate(); err != nil {
 		return nil, err
 	}
@@ -94,7 +99,9 @@ func Try(nodes Nodes, n Network) (*Run, error) {
 		if o.Node == ReceiverID {
 			r.Delivered = append(r.Delivered, o)
 			vals = append(vals, o.Value)
-			if len(vals) == len(n.Msgs) && r.AllAt < 0 {
+			// All delivered: every message once, in order (not just as
+			// many outputs as messages).
+			if len(vals) == len(n.Msgs) && r.AllAt < 0 && checkDelivered(n.Msgs, vals) == nil {
 				r.AllAt = o.Time
 			}
 		}

@@ -78,6 +78,11 @@ type Run struct {
 // Try runs the nodes on the network n: the coordinator sends Prepare when
 // it starts, at time 0.
 func Try(nodes Nodes, n Network) (*Run, error) {
+	return labkit.Bounded("twophase", labkit.TryLimit, func() (*Run, error) { return try(nodes, n) })
+}
+
+// try is Try without its bound on real time.
+func try(nodes Nodes, n Network) (*Run, error) {
 	if err := n.validate(); err != nil {
 		return nil, err
 	}

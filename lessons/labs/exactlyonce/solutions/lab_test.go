@@ -259,3 +259,21 @@ func TestSharedMemoryCheatFails(t *testing.T) {
 		t.Fatalf("the cheat was not caught by the isolation scenario: %+v", v)
 	}
 }
+
+// "All delivered" in a try-it run means every message once and in order,
+// not as many outputs as messages: a receiver that delivers duplicates
+// never gets the ✓.
+func TestTryAllDeliveredCountsMessagesNotOutputs(t *testing.T) {
+	net := exactlyonce.DefaultNetwork()
+	net.Loss, net.Duplicate, net.Reorder = 0, 1, 0 // every message arrives twice, in order
+	run, err := exactlyonce.Try(starter, net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(run.Delivered) < len(net.Msgs) || run.Violation == "" {
+		t.Fatalf("the starter should deliver duplicates here: %v", run)
+	}
+	if run.AllAt >= 0 || strings.Contains(run.String(), "✓ "+exactlyonce.AllDeliveredName) {
+		t.Fatalf("duplicates counted as deliveries: %v", run)
+	}
+}

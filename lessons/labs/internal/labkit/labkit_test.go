@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dslessons/course/pkg/exercise"
 	"github.com/dslessons/course/pkg/mcheck"
@@ -257,5 +258,24 @@ func TestPlaceLast(t *testing.T) {
 	}
 	if list[3].Name != "cut" {
 		t.Fatal("PlaceLast changed its argument")
+	}
+}
+
+// Bounded returns f's result, turns a panic into an error, and gives up
+// on a function that never returns.
+func TestBounded(t *testing.T) {
+	v, err := Bounded("lab", time.Second, func() (int, error) { return 7, nil })
+	if v != 7 || err != nil {
+		t.Fatalf("%v %v", v, err)
+	}
+	if _, err := Bounded("lab", time.Second, func() (int, error) { panic("boom") }); err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("panic: %v", err)
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	start := time.Now()
+	_, err = Bounded("lab", 50*time.Millisecond, func() (int, error) { <-stop; return 0, nil })
+	if err == nil || !strings.Contains(err.Error(), "loop for ever") || time.Since(start) > 5*time.Second {
+		t.Fatalf("a run that never returns: %v after %v", err, time.Since(start))
 	}
 }

@@ -168,7 +168,7 @@ func checkDelivered(msgs []string, out []any) error {
 			if i > 0 && val == msgs[i-1] && !slices.Contains(msgs[i:], val) {
 				return fmt.Errorf("R delivered message %d (%q) twice", i-1, val)
 			}
-			return fmt.Errorf("R's delivery %d is %q, but message %d is %q", i+1, val, i, msgs[i])
+			return fmt.Errorf("R delivered %q where message %d (%q) belongs", val, i, msgs[i])
 		}
 	}
 	return nil

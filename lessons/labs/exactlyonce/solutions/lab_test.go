@@ -56,7 +56,7 @@ func TestStarterFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	// S sends both messages at once; R delivers the second one first.
-	if r.Outcome != mcheck.Violated || r.Step() != 1 || r.Detail != `R's delivery 1 is "b", but message 0 is "a"` {
+	if r.Outcome != mcheck.Violated || r.Step() != 1 || r.Detail != `R delivered "b" where message 0 ("a") belongs` {
 		t.Fatalf("%v", r)
 	}
 	v := exactlyonce.Lab.VerdictOf(starter, true, 1)
@@ -124,7 +124,7 @@ func TestGallery(t *testing.T) {
 	}{
 		{exactlyonce.NoDedup, exactlyonce.InOrderOnceName, 3, `R delivered message 0 ("a") twice`},
 		{exactlyonce.NoRetransmit, exactlyonce.AllDeliveredName, 1, "no continuation of at most 12 steps"},
-		{exactlyonce.SkipsGaps, exactlyonce.InOrderOnceName, 1, `R's delivery 1 is "b", but message 0 is "a"`},
+		{exactlyonce.SkipsGaps, exactlyonce.InOrderOnceName, 1, `R delivered "b" where message 0 ("a") belongs`},
 	} {
 		var buf bytes.Buffer
 		r, err := exactlyonce.GalleryTo(&buf, c.bug)

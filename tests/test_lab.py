@@ -126,7 +126,7 @@ def test_global_config_neither_weakens_nor_receives_anything(tmp_path):
     home = tmp_path / "home"
     extra = plant_hostile_config(home)
     before = tree(home)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "COURSE_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "COURSE_")) or k == "COURSE_VENV"}
     # Go's caches and settings stay the real ones (they are Go's, not
     # Jupyter's, and a fresh cache would make the kernel slow to start).
     go_env = subprocess.run(["go", "env", "-json", "GOCACHE", "GOMODCACHE", "GOPATH", "GOENV"],
